@@ -1,0 +1,352 @@
+package example
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// An Encoder turns Arrow record batches of one schema into serialized
+// tf.Example or tf.SequenceExample records, as tfx-bsl's
+// RecordBatchToExamplesEncoder does, but writes the protobuf wire format
+// directly from the Arrow buffers.
+//
+// # Columns
+//
+// Every row gives one record, and every column one entry of the record's
+// feature map (a ragged column one entry per component), whatever the
+// value: a null cell gives a Feature with no kind, an empty list gives the
+// typed list with no values (float_list {}).
+//
+// Column types, beyond tfx-bsl's list<T> and large_list<T> of float32,
+// int64, binary and large_binary:
+//   - list-like types: list, large_list, fixed_size_list, list_view and
+//     large_list_view;
+//   - values: float32, float64 and float16 give float_list; bool and every
+//     integer width give int64_list (a uint64 above MaxInt64 fails the
+//     batch with a [RecordError] naming the row and column); binary,
+//     large_binary, utf8, large_utf8, fixed_size_binary and dictionaries of
+//     any of these value types give bytes_list;
+//   - a column of those value types that is not a list writes one-value
+//     lists, and a null cell a Feature with no kind;
+//   - a null-typed column writes a Feature with no kind in every row, and so
+//     does an empty list of null-typed values (which has no kind to give).
+//
+// float64 values are rounded to the nearest float32 (ties to even): values
+// beyond float32's range become ±Inf, tiny ones ±0 or a subnormal, and NaN
+// stays NaN (its payload truncated to 23 bits). float16 converts exactly.
+//
+// A list element that is null cannot be written (a tf.Example list has no
+// nulls) and fails the batch with a [RecordError].
+//
+// # Ragged columns
+//
+// A column whose name is the key of a ragged_tensor representation in any
+// tensor_representation_group of [EncodeOptions.Schema] is written as the
+// components of that RaggedTensor: its flat values go to the feature named
+// by feature_path, and the lengths of each nested list level to the
+// feature of the matching row_length partition, divided by the product of
+// the uniform_row_length partitions between it and the next row_length
+// partition. Each row_length partition is one nesting level (list,
+// large_list or fixed_size_list) inside the column's list; uniform
+// partitions are not. A null row leaves every component without a kind.
+// When several groups hold the same key, the group whose key sorts last
+// wins.
+//
+// # SequenceExample
+//
+// With [SequenceExample], the struct column named by
+// [EncodeOptions.SequenceColumn] holds the feature lists: each child is a
+// list of lists, the outer list one FeatureList and each inner list one
+// Feature. A null child cell leaves the feature list out, an empty outer
+// list gives a FeatureList with no features, a null inner list a Feature
+// with no kind. A null struct cell leaves feature_lists out; a struct with
+// no children gives an empty feature_lists. The other columns are context
+// features; the context is left out when there are none.
+//
+// # Order
+//
+// With [EncodeOptions.Deterministic], map entries are written sorted by
+// key (bytewise), which is what proto.MarshalOptions{Deterministic: true}
+// writes, so equal batches give identical bytes. Otherwise they follow the
+// column order (ragged components: values first, then the row lengths);
+// that is stable too, but only Deterministic promises an order.
+//
+// An Encoder is not safe for concurrent use; [EncodeAll] encodes in
+// parallel.
+type Encoder struct {
+	opts   EncodeOptions
+	schema *arrow.Schema
+	cols   []encColumn // in schema order, the sequence column included
+	slots  []*slot     // the (context) feature map entries, in output order
+	seq    *seqColumn  // nil without a sequence column
+
+	arena  []byte
+	mapLen []int // per row: the (context) feature map body length
+	seqLen []int // per row: the feature_lists body length, -1 if absent
+}
+
+// encColumn is the encoder of one column.
+type encColumn interface {
+	bind(a arrow.Array)
+	// sizes computes the raw sizes of rows [0, n) into the column's slots.
+	// It returns the first row that cannot be written and why, or n, nil.
+	sizes(n int) (int, error)
+}
+
+// slot is one entry of the feature map: a feature that every row writes.
+type slot struct {
+	name   string
+	prefix []byte // the map entry up to the value's length: key field and value tag
+	kind   Kind
+	raw    []int // per row: raw size of the feature (see encode_leaf.go)
+	col    featureWriter
+	comp   int // component of col
+}
+
+type featureWriter interface {
+	// writeFeature appends the body of the Feature of component comp in
+	// row r, whose raw size is raw >= 0.
+	writeFeature(b []byte, comp, r, raw int) []byte
+}
+
+func newSlot(name string, kind Kind, col featureWriter, comp int) *slot {
+	p := make([]byte, 0, len(name)+3)
+	p = append(p, 0x0a)
+	p = protowire.AppendVarint(p, uint64(len(name)))
+	p = append(p, name...)
+	p = append(p, 0x12)
+	return &slot{name: name, prefix: p, kind: kind, col: col, comp: comp}
+}
+
+// entryLen returns the length of the map entry of a feature of raw size
+// raw, and the Feature's length.
+func (s *slot) entryLen(raw int) (entry, feature int) {
+	fl := featureLen(s.kind, raw)
+	return len(s.prefix) + protowire.SizeVarint(uint64(fl)) + fl, fl
+}
+
+// NewEncoder returns an Encoder for record batches with the given schema.
+// It checks every column up front and fails with tfx-bsl's messages:
+//   - "RecordBatch contains duplicate column names: <name>";
+//   - 'Error encoding feature "<name>": Expected ListArray or
+//     LargeListArray' for a column type that is neither a list nor a
+//     supported value type;
+//   - 'Error encoding feature "<name>": Bad field type' for a list of
+//     unsupported values;
+//   - the ragged tensor errors (see [Encoder]).
+func (o EncodeOptions) NewEncoder(schema *arrow.Schema) (*Encoder, error) {
+	if o.SequenceColumn == "" {
+		o.SequenceColumn = DefaultSequenceColumn
+	}
+	if o.RecordType != Example && o.RecordType != SequenceExample {
+		return nil, fmt.Errorf("example: unknown record type %v", o.RecordType)
+	}
+	specs, err := raggedSpecs(o.Schema)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, schema.NumFields())
+	for _, f := range schema.Fields() {
+		if seen[f.Name] {
+			return nil, errors.New("example: RecordBatch contains duplicate column names: " + f.Name)
+		}
+		seen[f.Name] = true
+	}
+	if err := raggedConflicts(specs); err != nil {
+		return nil, err
+	}
+
+	e := &Encoder{opts: o, schema: schema}
+	owner := make(map[string]string) // feature name -> column
+	for _, f := range schema.Fields() {
+		if o.RecordType == SequenceExample && f.Name == o.SequenceColumn {
+			c, err := newSeqColumn(f.Name, f.Type, o.Deterministic)
+			if err != nil {
+				return nil, err
+			}
+			e.cols = append(e.cols, c)
+			e.seq = c
+			continue
+		}
+		c, slots, err := newColumn(f.Name, f.Type, specs[f.Name])
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range slots {
+			if other, dup := owner[s.name]; dup {
+				// tfx-bsl lets the two columns write into one Feature.
+				ragged := f.Name
+				if specs[f.Name] == nil {
+					ragged = other
+				}
+				return nil, fmt.Errorf("example: Source column \"%s\" of ragged feature \"%s\" conflicts with another column in the same batch.", s.name, ragged)
+			}
+			owner[s.name] = f.Name
+		}
+		e.cols = append(e.cols, c)
+		e.slots = append(e.slots, slots...)
+	}
+	if o.Deterministic {
+		slices.SortStableFunc(e.slots, func(a, b *slot) int { return strings.Compare(a.name, b.name) })
+	}
+	return e, nil
+}
+
+// EncodeBatch encodes rb into one serialized record per row, in memory of
+// its own. It is NewEncoder followed by Encode.
+func (o EncodeOptions) EncodeBatch(rb arrow.RecordBatch) ([][]byte, error) {
+	e, err := o.NewEncoder(rb.Schema())
+	if err != nil {
+		return nil, err
+	}
+	return e.Encode(rb, make([][]byte, 0, rb.NumRows()))
+}
+
+// Schema returns the schema the Encoder was made for.
+func (e *Encoder) Schema() *arrow.Schema { return e.schema }
+
+// Encode appends one serialized record per row of rb to dst and returns
+// the extended slice. rb must have the Encoder's schema (field names and
+// types; metadata and nullability are not compared).
+//
+// The records share one buffer owned by the Encoder: they are valid until
+// the next call to Encode, which overwrites them. Copy them (or use
+// [EncodeOptions.EncodeBatch]) to keep them longer. Each record's capacity
+// ends where the record does, so appending to one never overwrites
+// another.
+//
+// A row that cannot be encoded fails the whole batch with a [*RecordError]
+// holding the row index (the first such row, and within it the first
+// column in schema order); dst is then returned unchanged.
+func (e *Encoder) Encode(rb arrow.RecordBatch, dst [][]byte) ([][]byte, error) {
+	if err := e.checkSchema(rb.Schema()); err != nil {
+		return dst, err
+	}
+	n := int(rb.NumRows())
+	for i, c := range e.cols {
+		c.bind(rb.Column(i))
+	}
+
+	// Pass 1, column by column: the raw size of every feature.
+	limit, firstErr := n, error(nil)
+	for _, c := range e.cols {
+		if r, err := c.sizes(limit); err != nil {
+			limit, firstErr = r, err
+		}
+	}
+	if firstErr != nil {
+		return dst, &RecordError{Index: limit, Err: firstErr}
+	}
+
+	// The length of every record, and of all of them.
+	e.mapLen = resize(e.mapLen, n)
+	clear(e.mapLen)
+	for _, s := range e.slots {
+		for r, raw := range s.raw[:n] {
+			el, _ := s.entryLen(raw)
+			e.mapLen[r] += 1 + protowire.SizeVarint(uint64(el)) + el
+		}
+	}
+	if e.seq != nil {
+		e.seqLen = e.seq.lengths(e.seqLen, n)
+	}
+	total := 0
+	for r := range n {
+		total += e.recordLen(r)
+	}
+
+	// Pass 2, row by row: write.
+	if cap(e.arena) < total {
+		e.arena = make([]byte, 0, total+total/8)
+	}
+	b := e.arena[:0]
+	if e.seq != nil {
+		e.seq.rewind()
+	}
+	for r := range n {
+		start := len(b)
+		b = e.appendRecord(b, r)
+		dst = append(dst, b[start:len(b):len(b)])
+	}
+	if len(b) != total {
+		panic(fmt.Sprintf("example: encoded %d bytes, sized %d", len(b), total))
+	}
+	e.arena = b
+	return dst, nil
+}
+
+func (e *Encoder) checkSchema(s *arrow.Schema) error {
+	if s == e.schema {
+		return nil
+	}
+	if s.NumFields() == e.schema.NumFields() {
+		same := true
+		for i, f := range s.Fields() {
+			g := e.schema.Field(i)
+			if f.Name != g.Name || !arrow.TypeEqual(f.Type, g.Type) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return nil
+		}
+	}
+	return fmt.Errorf("example: record batch schema %v differs from the encoder's schema %v", s, e.schema)
+}
+
+func (e *Encoder) hasContext() bool { return len(e.slots) > 0 }
+
+func (e *Encoder) recordLen(r int) int {
+	m := e.mapLen[r]
+	if e.opts.RecordType == Example {
+		return 1 + protowire.SizeVarint(uint64(m)) + m
+	}
+	n := 0
+	if e.hasContext() {
+		n += 1 + protowire.SizeVarint(uint64(m)) + m
+	}
+	if e.seq != nil {
+		if l := e.seqLen[r]; l >= 0 {
+			n += 1 + protowire.SizeVarint(uint64(l)) + l
+		}
+	}
+	return n
+}
+
+func (e *Encoder) appendRecord(b []byte, r int) []byte {
+	if e.opts.RecordType == Example || e.hasContext() {
+		b = append(b, 0x0a) // Example.features or SequenceExample.context
+		b = appendVarint(b, uint64(e.mapLen[r]))
+		for _, s := range e.slots {
+			raw := s.raw[r]
+			el, fl := s.entryLen(raw)
+			b = append(b, 0x0a)
+			b = appendVarint(b, uint64(el))
+			b = append(b, s.prefix...)
+			b = appendVarint(b, uint64(fl))
+			if raw >= 0 {
+				b = s.col.writeFeature(b, s.comp, r, raw)
+			}
+		}
+	}
+	if e.seq != nil && e.seqLen[r] >= 0 {
+		b = append(b, 0x12) // SequenceExample.feature_lists
+		b = appendVarint(b, uint64(e.seqLen[r]))
+		b = e.seq.appendLists(b, r)
+	}
+	return b
+}
+
+// resize returns s with length n, reusing its memory if it can.
+func resize(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n, n+n/8)
+	}
+	return s[:n]
+}

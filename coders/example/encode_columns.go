@@ -1,0 +1,535 @@
+package example
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/gobsl/gobsl/proto/metadatapb"
+)
+
+// Errors about values, wrapped with the column and, in a RecordError, the
+// row.
+var errNullElement = errors.New("list element is null; tf.Example lists cannot hold nulls")
+
+func overflowError(v uint64) error {
+	return fmt.Errorf("uint64 value %d does not fit in int64_list", v)
+}
+
+func dictIndexError(k, n int) error {
+	return fmt.Errorf("dictionary index %d out of range [0, %d)", k, n)
+}
+
+// featureError wraps err the way tfx-bsl does: 'Error encoding feature
+// "<name>": <err>'.
+type featureError struct {
+	name     string
+	sequence bool
+	err      error
+}
+
+func (e *featureError) Error() string {
+	what := "feature"
+	if e.sequence {
+		what = "sequence feature"
+	}
+	return "Error encoding " + what + " \"" + e.name + "\": " + e.err.Error()
+}
+
+func (e *featureError) Unwrap() error { return e.err }
+
+func columnError(name, msg string) error {
+	return fmt.Errorf("example: %w", &featureError{name: name, err: errors.New(msg)})
+}
+
+// newColumn returns the encoder of a column and the feature map entries
+// it writes. spec is the column's ragged tensor representation, or nil.
+func newColumn(name string, dt arrow.DataType, spec *raggedSpec) (encColumn, []*slot, error) {
+	names, k := []string{name}, 0
+	if spec != nil {
+		if spec.err != nil {
+			return nil, nil, columnError(name, spec.err.Error())
+		}
+		names, k = spec.names, len(spec.adj)
+	}
+	if dt.ID() == arrow.NULL {
+		c := &nullColumn{}
+		for i, n := range names {
+			kind := KindInt64
+			if i == 0 {
+				kind = KindUnset
+			}
+			c.slots = append(c.slots, newSlot(n, kind, c, i))
+		}
+		return c, c.slots, nil
+	}
+	if _, ok := leafTypeOf(dt); ok {
+		if k > 0 {
+			return nil, nil, columnError(name, flatValuesMsg(k))
+		}
+		c := &plainColumn{name: name, rows: lists{k: listScalar}, leaf: newLeaf(dt)}
+		c.slot = newSlot(names[0], c.leaf.kind, c, 0)
+		return c, []*slot{c.slot}, nil
+	}
+	if _, ok := listKindOf(dt); !ok {
+		return nil, nil, columnError(name, "Expected ListArray or LargeListArray")
+	}
+	// The nesting levels inside the column's list, one per row_length
+	// partition, as tfx-bsl checks them.
+	elem := dt.(arrow.ListLikeType).Elem()
+	var levels []lists
+	for {
+		lk, ok := listKindOf(elem)
+		if !ok || !lk.contiguous() {
+			break
+		}
+		if len(levels) == k {
+			return nil, nil, columnError(name, fmt.Sprintf("Nested depth of large_list is larger than the number of provided partitions (or no partitions were provided). Expected %d partitions. If the column represents RaggedTensor, then create the encoder with TFMD schema containing RaggedTensor TensorRepresentations with partitions.", k))
+		}
+		levels = append(levels, newLists(elem))
+		elem = elem.(arrow.ListLikeType).Elem()
+	}
+	switch {
+	case k > 0 && len(levels) == 0:
+		return nil, nil, columnError(name, flatValuesMsg(k))
+	case len(levels) < k:
+		return nil, nil, columnError(name, fmt.Sprintf("Nested depth of large_list is smaller than the number of partitions in the provided TensorRepresentation. Expected to have %d partitions.", k))
+	}
+	if _, ok := leafTypeOf(elem); !ok {
+		return nil, nil, columnError(name, "Bad field type")
+	}
+	if k == 0 {
+		c := &plainColumn{name: name, rows: newLists(dt), leaf: newLeaf(elem)}
+		c.slot = newSlot(names[0], c.leaf.kind, c, 0)
+		return c, []*slot{c.slot}, nil
+	}
+	c := &raggedColumn{name: name, rows: newLists(dt), levels: levels, adj: spec.adj, leaf: newLeaf(elem)}
+	c.slots = append(c.slots, newSlot(names[0], c.leaf.kind, c, 0))
+	for i, n := range names[1:] {
+		c.slots = append(c.slots, newSlot(n, KindInt64, c, i+1))
+	}
+	return c, c.slots, nil
+}
+
+func flatValuesMsg(k int) string {
+	return fmt.Sprintf("Expected %d partitions, but got flat values array. You may need to adjust RaggedTensor partitions in the provided schema.", k)
+}
+
+// nullColumn is a column of the null type: no feature has a kind.
+type nullColumn struct {
+	slots []*slot
+}
+
+func (c *nullColumn) bind(arrow.Array) {}
+
+func (c *nullColumn) sizes(n int) (int, error) {
+	for _, s := range c.slots {
+		s.raw = resize(s.raw, n)
+		for i := range s.raw {
+			s.raw[i] = -1
+		}
+	}
+	return n, nil
+}
+
+func (c *nullColumn) writeFeature(b []byte, _, _, _ int) []byte { return b }
+
+// plainColumn is a list column, or a column of values written as one-value
+// lists.
+type plainColumn struct {
+	name string
+	rows lists // listScalar: the leaf itself
+	leaf *leaf
+	slot *slot
+}
+
+func (c *plainColumn) bind(a arrow.Array) {
+	if c.rows.k == listScalar {
+		c.leaf.bind(a)
+		return
+	}
+	c.leaf.bind(c.rows.bind(a))
+}
+
+func (c *plainColumn) sizes(n int) (int, error) {
+	c.slot.raw = resize(c.slot.raw, n)
+	raw := c.slot.raw
+	l := c.leaf
+	if c.rows.k == listScalar {
+		for r := range raw {
+			if l.isNull(r) {
+				raw[r] = -1
+				continue
+			}
+			v, ok := l.size(r, r+1)
+			if !ok {
+				return r, c.fail(l.check(r, r+1))
+			}
+			raw[r] = v
+		}
+		return n, nil
+	}
+	// The common case first: float values without nulls.
+	if c.rows.k == listLarge && l.t == leafFloat32 && l.valid == nil && c.rows.valid == nil {
+		o := c.rows.o64[:n+1]
+		for r := range raw {
+			raw[r] = int(o[r+1] - o[r])
+		}
+		return n, nil
+	}
+	for r := range raw {
+		if c.rows.isNull(r) {
+			raw[r] = -1
+			continue
+		}
+		s, e := c.rows.rng(r)
+		v, ok := l.size(s, e)
+		if !ok {
+			return r, c.fail(l.check(s, e))
+		}
+		raw[r] = v
+	}
+	return n, nil
+}
+
+func (c *plainColumn) fail(err error) error {
+	return &featureError{name: c.name, err: err}
+}
+
+func (c *plainColumn) writeFeature(b []byte, _, r, raw int) []byte {
+	s, e := c.rows.rng(r)
+	return c.leaf.appendFeature(b, s, e, raw)
+}
+
+// raggedColumn writes a nested list as the components of a RaggedTensor.
+// Slot 0 holds the flat values, slot i > 0 the lengths of levels[i-1].
+type raggedColumn struct {
+	name   string
+	rows   lists
+	levels []lists
+	adj    []int64 // divisor of each level's lengths
+	leaf   *leaf
+	slots  []*slot
+}
+
+func (c *raggedColumn) bind(a arrow.Array) {
+	v := c.rows.bind(a)
+	for i := range c.levels {
+		v = c.levels[i].bind(v)
+	}
+	c.leaf.bind(v)
+}
+
+func (c *raggedColumn) sizes(n int) (int, error) {
+	for _, s := range c.slots {
+		s.raw = resize(s.raw, n)
+	}
+	for r := range n {
+		if c.rows.isNull(r) {
+			for _, s := range c.slots {
+				s.raw[r] = -1
+			}
+			continue
+		}
+		s, e := c.rows.rng(r)
+		for i := range c.levels {
+			lv, d := &c.levels[i], c.adj[i]
+			size := 0
+			for j := s; j < e; j++ {
+				size += protowire.SizeVarint(uint64(int64(lv.length(j)) / d))
+			}
+			c.slots[i+1].raw[r] = size
+			s, e = lv.span(s, e)
+		}
+		v, ok := c.leaf.size(s, e)
+		if !ok {
+			return r, &featureError{name: c.name, err: c.leaf.check(s, e)}
+		}
+		c.slots[0].raw[r] = v
+	}
+	return n, nil
+}
+
+func (c *raggedColumn) writeFeature(b []byte, comp, r, raw int) []byte {
+	s, e := c.rows.rng(r)
+	if comp == 0 {
+		for i := range c.levels {
+			s, e = c.levels[i].span(s, e)
+		}
+		return c.leaf.appendFeature(b, s, e, raw)
+	}
+	for i := range comp - 1 {
+		s, e = c.levels[i].span(s, e)
+	}
+	lv, d := &c.levels[comp-1], c.adj[comp-1]
+	b = append(b, kindTag[KindInt64])
+	b = appendVarint(b, uint64(listLen(KindInt64, raw)))
+	if raw == 0 {
+		return b
+	}
+	b = append(b, 0x0a)
+	b = appendVarint(b, uint64(raw))
+	for j := s; j < e; j++ {
+		b = appendVarint(b, uint64(int64(lv.length(j))/d))
+	}
+	return b
+}
+
+// seqColumn is the struct column of a SequenceExample's feature lists.
+type seqColumn struct {
+	name     string
+	isNull   bool // a null-typed column: no row has feature_lists
+	valid    []byte
+	voff     int
+	children []*seqChild // struct order
+	out      []*seqChild // output order
+}
+
+// seqChild is one feature list: a list (the FeatureList) of lists (its
+// Features).
+type seqChild struct {
+	name   string
+	prefix []byte
+	outer  lists
+	inner  lists
+	leaf   *leaf
+	raw    []int // per row: FeatureList body length; -1: absent
+	feats  []int // raw size of every Feature written, in write order
+	cur    int   // next of feats to write
+}
+
+func newSeqColumn(name string, dt arrow.DataType, deterministic bool) (*seqColumn, error) {
+	c := &seqColumn{name: name}
+	if dt.ID() == arrow.NULL {
+		c.isNull = true
+		return c, nil
+	}
+	st, ok := dt.(*arrow.StructType)
+	if !ok {
+		return nil, columnError(name, "Expected StructArray of feature lists")
+	}
+	seen := make(map[string]bool)
+	for _, f := range st.Fields() {
+		if seen[f.Name] {
+			return nil, columnError(name, "duplicate sequence feature names: "+f.Name)
+		}
+		seen[f.Name] = true
+		fail := func(msg string) error {
+			return fmt.Errorf("example: %w", &featureError{name: f.Name, sequence: true, err: errors.New(msg)})
+		}
+		if _, ok := listKindOf(f.Type); !ok {
+			return nil, fail("Expected ListArray or LargeListArray of ListArray or LargeListArray")
+		}
+		in := f.Type.(arrow.ListLikeType).Elem()
+		if _, ok := listKindOf(in); !ok {
+			return nil, fail("Expected ListArray or LargeListArray of ListArray or LargeListArray")
+		}
+		elem := in.(arrow.ListLikeType).Elem()
+		if _, ok := leafTypeOf(elem); !ok {
+			return nil, fail("Bad field type")
+		}
+		ch := &seqChild{name: f.Name, outer: newLists(f.Type), inner: newLists(in), leaf: newLeaf(elem)}
+		ch.prefix = newSlot(f.Name, 0, nil, 0).prefix
+		c.children = append(c.children, ch)
+	}
+	c.out = slices.Clone(c.children)
+	if deterministic {
+		slices.SortStableFunc(c.out, func(a, b *seqChild) int { return strings.Compare(a.name, b.name) })
+	}
+	return c, nil
+}
+
+func (c *seqColumn) bind(a arrow.Array) {
+	c.valid, c.voff = nil, 0
+	if c.isNull {
+		return
+	}
+	if a.NullN() > 0 {
+		c.valid, c.voff = a.NullBitmapBytes(), a.Data().Offset()
+	}
+	st := a.(interface{ Field(int) arrow.Array })
+	for i, ch := range c.children {
+		ch.leaf.bind(ch.inner.bind(ch.outer.bind(st.Field(i))))
+	}
+}
+
+func (c *seqColumn) rowNull(r int) bool {
+	return c.isNull || c.valid != nil && !bitutil.BitIsSet(c.valid, c.voff+r)
+}
+
+func (c *seqColumn) sizes(n int) (int, error) {
+	limit, first := n, error(nil)
+	for _, ch := range c.children {
+		if r, err := c.childSizes(ch, limit); err != nil {
+			limit, first = r, err
+		}
+	}
+	return limit, first
+}
+
+// childSizes computes the sizes of rows [0, n) of one feature list.
+func (c *seqColumn) childSizes(ch *seqChild, n int) (int, error) {
+	ch.raw = resize(ch.raw, n)
+	ch.feats = ch.feats[:0]
+	for r := range n {
+		if c.rowNull(r) || ch.outer.isNull(r) {
+			ch.raw[r] = -1
+			continue
+		}
+		js, je := ch.outer.rng(r)
+		size := 0
+		for j := js; j < je; j++ {
+			raw := -1
+			if !ch.inner.isNull(j) {
+				s, e := ch.inner.rng(j)
+				v, ok := ch.leaf.size(s, e)
+				if !ok {
+					return r, &featureError{name: ch.name, sequence: true, err: ch.leaf.check(s, e)}
+				}
+				raw = v
+			}
+			ch.feats = append(ch.feats, raw)
+			fl := featureLen(ch.leaf.kind, raw)
+			size += 1 + protowire.SizeVarint(uint64(fl)) + fl
+		}
+		ch.raw[r] = size
+	}
+	return n, nil
+}
+
+// lengths returns the feature_lists body length of rows [0, n) in dst.
+func (c *seqColumn) lengths(dst []int, n int) []int {
+	dst = resize(dst, n)
+	for r := range dst {
+		if c.rowNull(r) {
+			dst[r] = -1
+		} else {
+			dst[r] = 0
+		}
+	}
+	for _, ch := range c.children {
+		for r, raw := range ch.raw[:n] {
+			if raw >= 0 {
+				el := len(ch.prefix) + protowire.SizeVarint(uint64(raw)) + raw
+				dst[r] += 1 + protowire.SizeVarint(uint64(el)) + el
+			}
+		}
+	}
+	return dst
+}
+
+func (c *seqColumn) rewind() {
+	for _, ch := range c.children {
+		ch.cur = 0
+	}
+}
+
+// appendLists appends the feature_lists body of row r.
+func (c *seqColumn) appendLists(b []byte, r int) []byte {
+	for _, ch := range c.out {
+		raw := ch.raw[r]
+		if raw < 0 {
+			continue
+		}
+		b = append(b, 0x0a)
+		b = appendVarint(b, uint64(len(ch.prefix)+protowire.SizeVarint(uint64(raw))+raw))
+		b = append(b, ch.prefix...)
+		b = appendVarint(b, uint64(raw))
+		js, je := ch.outer.rng(r)
+		for j := js; j < je; j++ {
+			fraw := ch.feats[ch.cur]
+			ch.cur++
+			b = append(b, 0x0a)
+			b = appendVarint(b, uint64(featureLen(ch.leaf.kind, fraw)))
+			if fraw >= 0 {
+				s, e := ch.inner.rng(j)
+				b = ch.leaf.appendFeature(b, s, e, fraw)
+			}
+		}
+	}
+	return b
+}
+
+// Ragged tensor representations.
+
+// raggedSpec is how a column is written as a RaggedTensor.
+type raggedSpec struct {
+	names []string // the values feature, then one per row_length partition
+	adj   []int64  // divisor of the lengths of each row_length partition
+	err   error    // why the representation cannot be used
+}
+
+// raggedSpecs collects the ragged_tensor representations of all groups of
+// s, keyed by representation (column) name. A later group (by key) wins.
+func raggedSpecs(s *metadatapb.Schema) (map[string]*raggedSpec, error) {
+	groups := s.GetTensorRepresentationGroup()
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	specs := make(map[string]*raggedSpec)
+	for _, k := range keys {
+		for name, tr := range groups[k].GetTensorRepresentation() {
+			rt := tr.GetRaggedTensor()
+			if rt == nil {
+				continue
+			}
+			steps := rt.GetFeaturePath().GetStep()
+			if len(steps) != 1 {
+				return nil, errors.New("example: RaggedTensors with nested or empty value column paths are not supported.")
+			}
+			spec := &raggedSpec{names: []string{steps[0]}}
+			// Walk the partitions inner to outer: uniform partitions
+			// multiply the divisor of the row_length partition before them.
+			adj := int64(1)
+			var rev []string
+			var revAdj []int64
+			parts := rt.GetPartition()
+			for i := len(parts) - 1; i >= 0; i-- {
+				p := parts[i]
+				if _, ok := p.GetKind().(*metadatapb.TensorRepresentation_RaggedTensor_Partition_RowLength); ok {
+					rev = append(rev, p.GetRowLength())
+					revAdj = append(revAdj, adj)
+					if adj <= 0 {
+						spec.err = fmt.Errorf("uniform_row_length partitions after row_length partition %q must be positive", p.GetRowLength())
+					}
+					adj = 1
+					continue
+				}
+				adj *= p.GetUniformRowLength()
+			}
+			for i := len(rev) - 1; i >= 0; i-- {
+				spec.names = append(spec.names, rev[i])
+				spec.adj = append(spec.adj, revAdj[i])
+			}
+			specs[name] = spec
+		}
+	}
+	return specs, nil
+}
+
+// raggedConflicts fails if two ragged representations write a feature of
+// the same name.
+func raggedConflicts(specs map[string]*raggedSpec) error {
+	names := make([]string, 0, len(specs))
+	for n := range specs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	seen := make(map[string]bool)
+	for _, tr := range names {
+		for _, n := range specs[tr].names {
+			if seen[n] {
+				return fmt.Errorf("example: Source column \"%s\" of ragged feature \"%s\" conflicts with another source column in the same batch.", n, tr)
+			}
+			seen[n] = true
+		}
+	}
+	return nil
+}
