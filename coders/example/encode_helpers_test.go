@@ -29,7 +29,7 @@ var (
 	lutf8 = arrow.BinaryTypes.LargeString
 )
 
-func ll(t arrow.DataType) arrow.DataType { return arrow.LargeListOf(t) }
+func ll(t arrow.DataType) arrow.DataType  { return arrow.LargeListOf(t) }
 func lst(t arrow.DataType) arrow.DataType { return arrow.ListOf(t) }
 
 func newMem(t testing.TB) *memory.CheckedAllocator {

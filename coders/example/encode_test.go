@@ -860,7 +860,6 @@ func TestEncodeFloatBits(t *testing.T) {
 	}
 }
 
-
 // TestEncodeFloat16Bits checks float16 conversion on the values arrow-go's
 // own float16.Num.Float32 gets wrong (subnormals) and NaN payloads.
 func TestEncodeFloat16Bits(t *testing.T) {
