@@ -10,9 +10,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/gobsl/gobsl/coders/example"
 	"github.com/gobsl/gobsl/coders/example/internal/reference"
+	"github.com/gobsl/gobsl/proto/metadatapb"
 )
 
 func decNewMem(t testing.TB) *memory.CheckedAllocator {
@@ -197,4 +199,30 @@ func decDifferential(t testing.TB, o example.DecodeOptions, recs [][]byte) {
 		t.Fatalf("batches differ: %s", d)
 	}
 	decCheckLayout(t, got)
+}
+
+// decSmallSchema is a TFMD schema with some taxi features, a duplicate
+// and a name that never occurs.
+func decSmallSchema(t testing.TB) *metadatapb.Schema {
+	return &metadatapb.Schema{Feature: []*metadatapb.Feature{
+		{Name: proto.String("fare"), Type: metadatapb.FeatureType_FLOAT.Enum()},
+		{Name: proto.String("company"), Type: metadatapb.FeatureType_BYTES.Enum()},
+		{Name: proto.String("trip_start_hour"), Type: metadatapb.FeatureType_INT.Enum()},
+		{Name: proto.String("never"), Type: metadatapb.FeatureType_INT.Enum()},
+		{Name: proto.String("fare"), Type: metadatapb.FeatureType_INT.Enum()}, // duplicate: skipped
+	}}
+}
+
+// decSmallSequenceSchema is a TFMD schema for synth.Sequence records.
+func decSmallSequenceSchema(t testing.TB) *metadatapb.Schema {
+	return &metadatapb.Schema{Feature: []*metadatapb.Feature{
+		{Name: proto.String("user_id"), Type: metadatapb.FeatureType_INT.Enum()},
+		{Name: proto.String(example.DefaultSequenceColumn), Type: metadatapb.FeatureType_STRUCT.Enum(),
+			DomainInfo: &metadatapb.Feature_StructDomain{StructDomain: &metadatapb.StructDomain{Feature: []*metadatapb.Feature{
+				{Name: proto.String("query"), Type: metadatapb.FeatureType_BYTES.Enum()},
+				{Name: proto.String("clicks"), Type: metadatapb.FeatureType_INT.Enum()},
+				{Name: proto.String("missing"), Type: metadatapb.FeatureType_FLOAT.Enum()},
+			}}}},
+		{Name: proto.String("score"), Type: metadatapb.FeatureType_FLOAT.Enum()},
+	}}
 }

@@ -1,0 +1,268 @@
+package example
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/gobsl/gobsl/internal/ordered"
+)
+
+// RecordSource yields serialized records, such as the payloads of a
+// TFRecord file. Next returns io.EOF after the last record. The returned
+// slice need only be valid until the next call: the [BatchReader] copies
+// it.
+type RecordSource interface {
+	Next() ([]byte, error)
+}
+
+// ReaderOptions configures a [BatchReader]. The zero value reads batches
+// of 1024 records on GOMAXPROCS goroutines.
+type ReaderOptions struct {
+	// BatchSize is the number of records per batch (the last batch may
+	// be shorter); default 1024.
+	BatchSize int
+
+	// Workers is the number of goroutines decoding batches; default
+	// GOMAXPROCS. At most 2*Workers batches are decoded or waiting at a
+	// time, besides the one returned by RecordBatch.
+	Workers int
+
+	// Context, if set, stops the reader when done: Next then returns
+	// false and Err the context's error.
+	Context context.Context
+}
+
+// errReleased stops the pipeline when the reader is released.
+var errReleased = errors.New("example: BatchReader released")
+
+// BatchReader decodes records from a [RecordSource] into record batches
+// of one fixed schema, decoding several batches in parallel and returning
+// them in input order. It implements [array.RecordReader].
+//
+// Errors are returned by Err once Next returns false; a [*RecordError]
+// carries the index of the record among all records read. Release stops
+// the decoding goroutines (waiting for a pending call of the source's Next
+// to return), so a consumer may stop early.
+type BatchReader struct {
+	refs   atomic.Int64
+	schema *arrow.Schema
+	cancel context.CancelCauseFunc
+	out    chan arrow.RecordBatch
+	done   chan struct{}
+	runErr error // set before done is closed
+
+	cur      arrow.RecordBatch
+	err      error
+	finished bool
+}
+
+var _ array.RecordReader = (*BatchReader)(nil)
+
+// NewBatchReader returns a reader of the records in src. dec must fix the
+// schema (Schema or ArrowSchema), so that all batches share it: to decode
+// without a TFMD schema, collect the Arrow schema of the whole input with
+// a [Scanner] first.
+func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*BatchReader, error) {
+	d, err := dec.NewDecoder()
+	if err != nil {
+		return nil, err
+	}
+	schema, err := d.ArrowSchema()
+	if err != nil {
+		return nil, errors.New("example: NewBatchReader needs a fixed schema (DecodeOptions.Schema or ArrowSchema); collect one with a Scanner first")
+	}
+	if ro.BatchSize < 0 || ro.Workers < 0 {
+		return nil, fmt.Errorf("example: negative BatchSize %d or Workers %d", ro.BatchSize, ro.Workers)
+	}
+	if ro.BatchSize == 0 {
+		ro.BatchSize = 1024
+	}
+	if ro.Workers == 0 {
+		ro.Workers = runtime.GOMAXPROCS(0)
+	}
+	ctx := ro.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	r := &BatchReader{
+		schema: schema,
+		cancel: cancel,
+		out:    make(chan arrow.RecordBatch),
+		done:   make(chan struct{}),
+	}
+	r.refs.Store(1)
+	p := &decPipeline{
+		src:   src,
+		size:  ro.BatchSize,
+		decs:  make(chan *Decoder, ro.Workers),
+		jobs:  make(chan *decJob, 2*ro.Workers+2),
+		first: d,
+	}
+	go func() {
+		defer close(r.done)
+		defer close(r.out)
+		r.runErr = ordered.Map(ctx, ro.Workers, p.read, p.decode, func(rb arrow.RecordBatch) error {
+			select {
+			case r.out <- rb:
+				return nil
+			case <-ctx.Done():
+				rb.Release()
+				return context.Cause(ctx)
+			}
+		})
+	}()
+	return r, nil
+}
+
+// Retain increases the reference count.
+func (r *BatchReader) Retain() { r.refs.Add(1) }
+
+// Release decreases the reference count; at zero it stops decoding and
+// releases all batches, the current one included.
+func (r *BatchReader) Release() {
+	n := r.refs.Add(-1)
+	if n < 0 {
+		panic("example: too many releases of BatchReader")
+	}
+	if n > 0 {
+		return
+	}
+	r.cancel(errReleased)
+	for rb := range r.out {
+		rb.Release()
+	}
+	<-r.done
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+
+// Schema returns the schema of every batch.
+func (r *BatchReader) Schema() *arrow.Schema { return r.schema }
+
+// Next advances to the next batch, releasing the previous one. It returns
+// false at the end of the input or on error (see Err).
+func (r *BatchReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.finished {
+		return false
+	}
+	if rb, ok := <-r.out; ok {
+		r.cur = rb
+		return true
+	}
+	r.finished = true
+	<-r.done
+	r.err = r.runErr
+	return false
+}
+
+// RecordBatch returns the current batch, valid until the next call to
+// Next or Release; Retain it to keep it longer.
+func (r *BatchReader) RecordBatch() arrow.RecordBatch { return r.cur }
+
+// Record returns the current batch.
+//
+// Deprecated: Use [BatchReader.RecordBatch].
+func (r *BatchReader) Record() arrow.RecordBatch { return r.cur }
+
+// Err returns the error that ended the reading, or nil at the end of the
+// input.
+func (r *BatchReader) Err() error { return r.err }
+
+// decPipeline reads batches of records and decodes them.
+type decPipeline struct {
+	src   RecordSource
+	size  int
+	nread int // records read so far
+	err   error
+	decs  chan *Decoder // idle decoders
+	jobs  chan *decJob  // idle batch arenas
+	first *Decoder
+}
+
+// decJob is a batch of records copied out of the source.
+type decJob struct {
+	start int // index of the first record among all
+	buf   []byte
+	ends  []int
+	recs  [][]byte
+}
+
+// read is the source of ordered.Map: it copies the next batch of records.
+func (p *decPipeline) read() (*decJob, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	var j *decJob
+	select {
+	case j = <-p.jobs:
+	default:
+		j = &decJob{}
+	}
+	j.start, j.buf, j.ends = p.nread, j.buf[:0], j.ends[:0]
+	for len(j.ends) < p.size {
+		rec, err := p.src.Next()
+		if err != nil {
+			if err == io.EOF {
+				p.err = io.EOF
+			} else {
+				p.err = fmt.Errorf("example: reading record %d: %w", p.nread, err)
+			}
+			break
+		}
+		j.buf = append(j.buf, rec...)
+		j.ends = append(j.ends, len(j.buf))
+		p.nread++
+	}
+	if len(j.ends) == 0 {
+		return nil, p.err
+	}
+	j.recs = j.recs[:0]
+	s := 0
+	for _, e := range j.ends {
+		j.recs = append(j.recs, j.buf[s:e:e])
+		s = e
+	}
+	return j, nil
+}
+
+// decode is the function of ordered.Map: it runs on the workers.
+func (p *decPipeline) decode(j *decJob) (arrow.RecordBatch, error) {
+	var d *Decoder
+	select {
+	case d = <-p.decs:
+	default:
+		d = p.first.Clone()
+	}
+	rb, err := d.Decode(j.recs)
+	select {
+	case p.decs <- d:
+	default:
+	}
+	start := j.start
+	select {
+	case p.jobs <- j:
+	default:
+	}
+	if err != nil {
+		var re *RecordError
+		if errors.As(err, &re) {
+			return nil, &RecordError{Index: start + re.Index, Err: re.Err}
+		}
+		return nil, err
+	}
+	return rb, nil
+}
