@@ -189,19 +189,23 @@ func (l *leaf) bind(a arrow.Array) {
 	case leafUint64:
 		l.u64 = a.(*array.Uint64).Uint64Values()
 	case leafBinary:
+		// ValueOffsets start at the array's offset but stay absolute
+		// positions in the data buffer; ValueBytes would be relative.
 		switch a := a.(type) {
 		case *array.Binary:
-			l.o32, l.data = a.ValueOffsets(), a.ValueBytes()
+			l.o32 = a.ValueOffsets()
 		case *array.String:
-			l.o32, l.data = a.ValueOffsets(), stringBytes(a.Data())
+			l.o32 = a.ValueOffsets()
 		}
+		l.data = dataBuffer(a.Data())
 	case leafLargeBinary:
 		switch a := a.(type) {
 		case *array.LargeBinary:
-			l.o64, l.data = a.ValueOffsets(), a.ValueBytes()
+			l.o64 = a.ValueOffsets()
 		case *array.LargeString:
-			l.o64, l.data = a.ValueOffsets(), stringBytes(a.Data())
+			l.o64 = a.ValueOffsets()
 		}
+		l.data = dataBuffer(a.Data())
 	case leafFixedBinary:
 		l.data = nil
 		if b := a.Data().Buffers()[1]; b != nil {
@@ -214,10 +218,9 @@ func (l *leaf) bind(a arrow.Array) {
 	}
 }
 
-// stringBytes returns the whole data buffer of a utf8 or large_utf8 array,
-// which its offsets index (ValueBytes of the string arrays returns only the
-// used part).
-func stringBytes(d arrow.ArrayData) []byte {
+// dataBuffer returns the whole data buffer of a binary or string array,
+// which its offsets index.
+func dataBuffer(d arrow.ArrayData) []byte {
 	if b := d.Buffers()[2]; b != nil {
 		return b.Bytes()
 	}

@@ -624,6 +624,15 @@ func TestEncodeErrors(t *testing.T) {
 		fields:  []arrow.Field{field(example.DefaultSequenceColumn, arrow.StructOf(field("s", ll(ll(f32)))))},
 		wantErr: `example: Error encoding feature "##SEQUENCE##": Expected ListArray or LargeListArray`,
 	}, {
+		name:    "feature name that is not UTF-8",
+		fields:  []arrow.Field{field("ok", ll(f32)), field("\xff", ll(f32))},
+		wantErr: `example: feature name "\xff" is not valid UTF-8`,
+	}, {
+		name:    "sequence feature name that is not UTF-8",
+		opts:    example.EncodeOptions{RecordType: example.SequenceExample},
+		fields:  []arrow.Field{field(example.DefaultSequenceColumn, arrow.StructOf(field("\xfe", ll(ll(f32)))))},
+		wantErr: `example: sequence feature name "\xfe" is not valid UTF-8`,
+	}, {
 		name:    "unknown record type",
 		opts:    example.EncodeOptions{RecordType: 7},
 		wantErr: `example: unknown record type RecordType(7)`,
@@ -765,15 +774,16 @@ func TestEncodeSliced(t *testing.T) {
 		field("f", ll(f32)), field("i", lst(i32)), field("b", ll(utf8)), field("s", utf8), field("h", f64),
 		field("fsl", arrow.FixedSizeListOf(2, i64)), field("fsb", lst(&arrow.FixedSizeBinaryType{ByteWidth: 1})),
 		field("bo", lst(arrow.FixedWidthTypes.Boolean)), field("n", arrow.Null),
+		field("sb", bin), field("slb", lbin), field("lb", lst(bin)), field("llb", ll(lbin)), field("ls", lutf8),
 		field("d", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: utf8}),
 		field(example.DefaultSequenceColumn, arrow.StructOf(field("q", ll(lst(i64))))),
 	}
 	rows := []string{
-		`{"f": [1, 2], "i": [1], "b": ["a"], "s": "x", "h": 1.5, "fsl": [1, 2], "fsb": ["YQ=="], "bo": [true], "d": "p", "##SEQUENCE##": {"q": [[1], [2, 3]]}}`,
-		`{"f": null, "i": [], "b": null, "s": null, "h": null, "fsl": null, "fsb": [], "bo": null, "d": null, "##SEQUENCE##": {"q": null}}`,
-		`{"f": [3], "i": [-4, 5], "b": ["bc", ""], "s": "yz", "h": -0.25, "fsl": [3, 4], "fsb": ["Yg==", "Yw=="], "bo": [false, true], "d": "q", "##SEQUENCE##": null}`,
-		`{"f": [], "i": null, "b": [], "s": "", "h": 8, "fsl": [5, 6], "fsb": null, "bo": [], "d": "p", "##SEQUENCE##": {"q": [[], null]}}`,
-		`{"f": [4, 5, 6], "i": [7], "b": ["d"], "s": "w", "h": 2, "fsl": null, "fsb": ["ZA=="], "bo": [true], "d": null, "##SEQUENCE##": {"q": []}}`,
+		`{"sb": "YQ==", "slb": "YmM=", "lb": ["ZA==", ""], "llb": ["ZWY="], "ls": "g", "f": [1, 2], "i": [1], "b": ["a"], "s": "x", "h": 1.5, "fsl": [1, 2], "fsb": ["YQ=="], "bo": [true], "d": "p", "##SEQUENCE##": {"q": [[1], [2, 3]]}}`,
+		`{"sb": null, "slb": "", "lb": null, "llb": [], "ls": null, "f": null, "i": [], "b": null, "s": null, "h": null, "fsl": null, "fsb": [], "bo": null, "d": null, "##SEQUENCE##": {"q": null}}`,
+		`{"sb": "/w==", "slb": null, "lb": [], "llb": null, "ls": "hi", "f": [3], "i": [-4, 5], "b": ["bc", ""], "s": "yz", "h": -0.25, "fsl": [3, 4], "fsb": ["Yg==", "Yw=="], "bo": [false, true], "d": "q", "##SEQUENCE##": null}`,
+		`{"sb": "", "slb": "Zw==", "lb": ["aA=="], "llb": ["aQ==", "ag=="], "ls": "", "f": [], "i": null, "b": [], "s": "", "h": 8, "fsl": [5, 6], "fsb": null, "bo": [], "d": "p", "##SEQUENCE##": {"q": [[], null]}}`,
+		`{"sb": "aw==", "slb": "bA==", "lb": ["bQ=="], "llb": [""], "ls": "j", "f": [4, 5, 6], "i": [7], "b": ["d"], "s": "w", "h": 2, "fsl": null, "fsb": ["ZA=="], "bo": [true], "d": null, "##SEQUENCE##": {"q": []}}`,
 	}
 	full := jsonBatch(t, mem, fields, "["+strings.Join(rows, ",")+"]")
 	defer full.Release()
