@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -176,6 +177,12 @@ func (o EncodeOptions) NewEncoder(schema *arrow.Schema) (*Encoder, error) {
 		c, slots, err := newColumn(f.Name, f.Type, specs[f.Name])
 		if err != nil {
 			return nil, err
+		}
+		for _, s := range slots {
+			if !utf8.ValidString(s.name) {
+				// proto3 map keys are strings: parsers reject the record.
+				return nil, fmt.Errorf("example: feature name %q is not valid UTF-8", s.name)
+			}
 		}
 		for _, s := range slots {
 			if other, dup := owner[s.name]; dup {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -332,6 +333,9 @@ func newSeqColumn(name string, dt arrow.DataType, deterministic bool) (*seqColum
 		elem := in.(arrow.ListLikeType).Elem()
 		if _, ok := leafTypeOf(elem); !ok {
 			return nil, fail("Bad field type")
+		}
+		if !utf8.ValidString(f.Name) {
+			return nil, fmt.Errorf("example: sequence feature name %q is not valid UTF-8", f.Name)
 		}
 		ch := &seqChild{name: f.Name, outer: newLists(f.Type), inner: newLists(in), leaf: newLeaf(elem)}
 		ch.prefix = newSlot(f.Name, 0, nil, 0).prefix

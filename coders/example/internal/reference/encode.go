@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -172,6 +173,11 @@ func newEncoder(o EncodeOptions, s *arrow.Schema) (*encoder, error) {
 			outs = c.ragged.names
 		}
 		for _, n := range outs {
+			if !utf8.ValidString(n) {
+				return nil, fmt.Errorf("example: feature name %q is not valid UTF-8", n)
+			}
+		}
+		for _, n := range outs {
 			if w, ok := writer[n]; ok {
 				tr := f.Name
 				if c.ragged == nil {
@@ -308,6 +314,9 @@ func checkSequence(name string, t arrow.DataType) error {
 		}
 		if !valueType(elem(elem(f.Type))) {
 			return bad("Bad field type")
+		}
+		if !utf8.ValidString(f.Name) {
+			return fmt.Errorf("example: sequence feature name %q is not valid UTF-8", f.Name)
 		}
 	}
 	return nil
