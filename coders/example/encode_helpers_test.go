@@ -1,12 +1,15 @@
 package example_test
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/encoding/prototext"
 	"google.golang.org/protobuf/proto"
 
@@ -145,3 +148,23 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// parseAll parses records, returning an error instead of failing a test.
+func parseAll(recs [][]byte, seq bool) ([]proto.Message, error) {
+	out := make([]proto.Message, len(recs))
+	for i, r := range recs {
+		var m proto.Message = &examplepb.Example{}
+		if seq {
+			m = &examplepb.SequenceExample{}
+		}
+		if err := proto.Unmarshal(r, m); err != nil {
+			return nil, fmt.Errorf("record %d does not parse: %v", i, err)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// floatBits compares float32 values by their bits, so NaN payloads and -0
+// count.
+var floatBits = cmp.Comparer(func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) })
