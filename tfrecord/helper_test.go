@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"testing/iotest"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -157,3 +158,6 @@ func equalRecords(a, b [][]byte) bool {
 	}
 	return true
 }
+
+// iotestHalf reads b half a request at a time.
+func iotestHalf(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) }
