@@ -326,18 +326,23 @@ func newSeqColumn(name string, dt arrow.DataType, deterministic bool) (*seqColum
 		if _, ok := listKindOf(f.Type); !ok {
 			return nil, fail("Expected ListArray or LargeListArray of ListArray or LargeListArray")
 		}
+		// A list of lists of values, or a list of nulls: steps with no
+		// kind, as the decoder types a feature list that never has one.
 		in := f.Type.(arrow.ListLikeType).Elem()
-		if _, ok := listKindOf(in); !ok {
-			return nil, fail("Expected ListArray or LargeListArray of ListArray or LargeListArray")
+		inner, elem := lists{k: listNulls}, arrow.DataType(arrow.Null)
+		if in.ID() != arrow.NULL {
+			if _, ok := listKindOf(in); !ok {
+				return nil, fail("Expected ListArray or LargeListArray of ListArray or LargeListArray")
+			}
+			inner, elem = newLists(in), in.(arrow.ListLikeType).Elem()
 		}
-		elem := in.(arrow.ListLikeType).Elem()
 		if _, ok := leafTypeOf(elem); !ok {
 			return nil, fail("Bad field type")
 		}
 		if !utf8.ValidString(f.Name) {
 			return nil, fmt.Errorf("example: sequence feature name %q is not valid UTF-8", f.Name)
 		}
-		ch := &seqChild{name: f.Name, outer: newLists(f.Type), inner: newLists(in), leaf: newLeaf(elem)}
+		ch := &seqChild{name: f.Name, outer: newLists(f.Type), inner: inner, leaf: newLeaf(elem)}
 		ch.prefix = newSlot(f.Name, 0, nil, 0).prefix
 		c.children = append(c.children, ch)
 	}

@@ -58,6 +58,7 @@ type batchGen struct {
 	elemNullPct int  // list elements that are null (fails the batch)
 	overflow    bool // uint64 values above MaxInt64 (fail the batch)
 	badSchema   bool // ragged representations that do not fit the column
+	decodable   bool // lists of nulls as long as any other
 }
 
 // generated is one random encoding problem.
@@ -163,7 +164,11 @@ func (g *batchGen) batch() generated {
 			if g.r.IntN(6) == 0 {
 				leaf = arrow.Null
 			}
-			children = append(children, arrow.Field{Name: g.name(cu), Type: g.listOf(g.listOf(leaf, false), false), Nullable: true})
+			t := g.listOf(g.listOf(leaf, false), false)
+			if leaf == arrow.Null && g.r.IntN(2) == 0 {
+				t = g.listOf(leaf, false) // steps without a kind
+			}
+			children = append(children, arrow.Field{Name: g.name(cu), Type: t, Nullable: true})
 		}
 		col := opts.SequenceColumn
 		if col == "" {
@@ -317,7 +322,7 @@ func (g *batchGen) value(b array.Builder, nullPct int) {
 		}
 	}
 	listLen := func(vb array.Builder) int {
-		if _, ok := vb.(*array.NullBuilder); ok && g.r.IntN(8) != 0 {
+		if _, ok := vb.(*array.NullBuilder); ok && !g.decodable && g.r.IntN(8) != 0 {
 			return 0
 		}
 		return g.length()

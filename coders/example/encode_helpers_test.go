@@ -28,7 +28,7 @@ var (
 	u64   = arrow.PrimitiveTypes.Uint64
 	bin   = arrow.BinaryTypes.Binary
 	lbin  = arrow.BinaryTypes.LargeBinary
-	utf8  = arrow.BinaryTypes.String
+	str   = arrow.BinaryTypes.String
 	lutf8 = arrow.BinaryTypes.LargeString
 )
 

@@ -16,6 +16,7 @@ const (
 	listFixed                     // fixed_size_list
 	listView                      // list_view: int32 offsets and sizes
 	listLargeView                 // large_list_view: int64 offsets and sizes
+	listNulls                     // a null array: every element null, no values
 )
 
 // listKindOf returns the listKind of dt, and false if dt is not list-like.
@@ -38,6 +39,9 @@ func listKindOf(dt arrow.DataType) (listKind, bool) {
 // contiguous reports whether the elements [s, e) of a list of this kind
 // cover one contiguous range of values (see span). Views need not.
 func (k listKind) contiguous() bool { return k <= listFixed }
+
+// nullArray is the values of a listNulls: it has none.
+var nullArray = array.NewNull(0)
 
 // lists reads the validity and element ranges of a list-like array.
 type lists struct {
@@ -64,6 +68,9 @@ func newLists(dt arrow.DataType) lists {
 // bind points l at a, of l's type, and returns a's values.
 func (l *lists) bind(a arrow.Array) arrow.Array {
 	l.valid, l.voff = nil, 0
+	if l.k == listNulls {
+		return nullArray
+	}
 	if a.NullN() > 0 {
 		l.valid, l.voff = a.NullBitmapBytes(), a.Data().Offset()
 	}
@@ -89,7 +96,7 @@ func (l *lists) bind(a arrow.Array) arrow.Array {
 }
 
 func (l *lists) isNull(i int) bool {
-	return l.valid != nil && !bitutil.BitIsSet(l.valid, l.voff+i)
+	return l.k == listNulls || l.valid != nil && !bitutil.BitIsSet(l.valid, l.voff+i)
 }
 
 // rng returns the range of values of element i.

@@ -156,7 +156,7 @@ var exampleCases = []encodeCase{{
 	},
 }, {
 	name: "scalar columns are one-value lists, null scalars kind-less",
-	batch: fromJSON([]arrow.Field{field("i", i32), field("s", utf8), field("b", arrow.FixedWidthTypes.Boolean), field("f", f64)}, `[
+	batch: fromJSON([]arrow.Field{field("i", i32), field("s", str), field("b", arrow.FixedWidthTypes.Boolean), field("f", f64)}, `[
 		{"i": 1, "s": "a", "b": true, "f": 0.5},
 		{"i": null, "s": null, "b": null, "f": null},
 		{"i": -3, "s": "", "b": false, "f": -2}]`),
@@ -199,7 +199,7 @@ var exampleCases = []encodeCase{{
 }, {
 	name: "bytes types",
 	batch: fromJSON([]arrow.Field{
-		field("b", lst(bin)), field("lb", lst(lbin)), field("s", lst(utf8)), field("ls", ll(lutf8)),
+		field("b", lst(bin)), field("lb", lst(lbin)), field("s", lst(str)), field("ls", ll(lutf8)),
 		field("fsb", lst(&arrow.FixedSizeBinaryType{ByteWidth: 2}))}, `[
 		{"b": ["/w==", ""], "lb": ["AA=="], "s": ["héllo"], "ls": ["x", "y"], "fsb": ["YWI=", "Y2Q="]}]`),
 	want: []string{`features {
@@ -219,7 +219,7 @@ var exampleCases = []encodeCase{{
 }, {
 	name: "fixed_size_list and list views",
 	batch: fromJSON([]arrow.Field{
-		field("fsl", arrow.FixedSizeListOf(2, f32)), field("lv", arrow.ListViewOf(i64)), field("llv", arrow.LargeListViewOf(utf8))}, `[
+		field("fsl", arrow.FixedSizeListOf(2, f32)), field("lv", arrow.ListViewOf(i64)), field("llv", arrow.LargeListViewOf(str))}, `[
 		{"fsl": [1, 2], "lv": [1], "llv": ["a"]},
 		{"fsl": null, "lv": null, "llv": []},
 		{"fsl": [3, 4], "lv": [], "llv": null}]`),
@@ -233,7 +233,7 @@ var exampleCases = []encodeCase{{
 }, {
 	name: "dictionary-encoded strings",
 	batch: fromJSON([]arrow.Field{
-		field("d", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: utf8}),
+		field("d", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: str}),
 		field("ld", ll(&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: bin}))}, `[
 		{"d": "red", "ld": ["eA==", "eQ==", "eA=="]},
 		{"d": null, "ld": null},
@@ -289,7 +289,7 @@ var exampleCases = []encodeCase{{
 		    partition { uniform_row_length: 5 } partition { row_length: "len" } partition { uniform_row_length: 3 } } } }
 		  tensor_representation { key: "n" value { ragged_tensor { feature_path { step: "nv" } partition { row_length: "nl" } } } }
 		  tensor_representation { key: "absent" value { ragged_tensor { feature_path { step: "zz" } } } } } }`)},
-	batch: fromJSON([]arrow.Field{field("r", lst(lst(utf8))), field("n", arrow.Null)}, `[
+	batch: fromJSON([]arrow.Field{field("r", lst(lst(str))), field("n", arrow.Null)}, `[
 		{"r": [["a", "b", "c"], ["d", "e", "f", "g", "h", "i"]], "n": null},
 		{"r": null, "n": null},
 		{"r": [], "n": null}]`),
@@ -331,7 +331,7 @@ var sequenceCases = []encodeCase{{
 		`[{"##SEQUENCE##": {}}, {"##SEQUENCE##": {}}]`),
 	want: []string{`feature_lists {}`, `feature_lists {}`},
 }, {
-	name: "LL<null> children: each inner null a kind-less Feature",
+	name: "LL<LL<null>> children: each inner null a kind-less Feature",
 	opts: example.EncodeOptions{RecordType: example.SequenceExample, SequenceColumn: "seq"},
 	batch: fromJSON([]arrow.Field{field("seq", arrow.StructOf(field("u", ll(ll(arrow.Null)))))}, `[
 		{"seq": {"u": [null, null]}}, {"seq": {"u": []}}, {"seq": {"u": null}}, {"seq": {"u": [[]]}}]`),
@@ -340,6 +340,15 @@ var sequenceCases = []encodeCase{{
 		`feature_lists { feature_list { key: "u" value {} } }`,
 		`feature_lists {}`,
 		`feature_lists { feature_list { key: "u" value { feature {} } } }`,
+	},
+}, {
+	name: "LL<null> children, as the decoder types untyped feature lists: each element a kind-less step",
+	opts: example.EncodeOptions{RecordType: example.SequenceExample},
+	batch: fromJSON([]arrow.Field{field(example.DefaultSequenceColumn, arrow.StructOf(field("u", ll(arrow.Null)), field("v", lst(arrow.Null))))}, `[
+		{"##SEQUENCE##": {"u": [null, null], "v": []}}, {"##SEQUENCE##": {"u": null, "v": [null]}}]`),
+	want: []string{
+		`feature_lists { feature_list { key: "u" value { feature {} feature {} } } feature_list { key: "v" value {} } }`,
+		`feature_lists { feature_list { key: "v" value { feature {} } } }`,
 	},
 }, {
 	name: "without a sequence column only the context",
@@ -585,7 +594,7 @@ func TestEncodeErrors(t *testing.T) {
 		wantErr: `example: record 0: Error encoding feature "u": uint64 value 9223372036854775808 does not fit in int64_list`,
 	}, {
 		name:    "null list element; the first bad row wins, then the first column",
-		fields:  []arrow.Field{field("a", ll(f32)), field("b", ll(utf8)), field("c", ll(f32))},
+		fields:  []arrow.Field{field("a", ll(f32)), field("b", ll(str)), field("c", ll(f32))},
 		rows:    `[{"a": [1], "b": ["x"], "c": [1]}, {"a": [1], "b": [null], "c": [null]}, {"a": [null], "b": [], "c": []}]`,
 		wantErr: `example: record 1: Error encoding feature "b": list element is null; tf.Example lists cannot hold nulls`,
 	}, {
@@ -681,11 +690,11 @@ func TestEncodeErrors(t *testing.T) {
 func TestEncodeDictionaryIndexOutOfRange(t *testing.T) {
 	mem := newMem(t)
 	defer mem.AssertSize(t, 0)
-	dict := jsonArray(t, mem, utf8, `["a", "b"]`)
+	dict := jsonArray(t, mem, str, `["a", "b"]`)
 	defer dict.Release()
 	idx := jsonArray(t, mem, arrow.PrimitiveTypes.Int8, `[0, 1, 5]`)
 	defer idx.Release()
-	d := array.NewDictionaryArray(&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: utf8}, idx, dict)
+	d := array.NewDictionaryArray(&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: str}, idx, dict)
 	rb := batchOf([]arrow.Field{field("d", d.DataType())}, d)
 	defer rb.Release()
 	const want = `example: record 2: Error encoding feature "d": dictionary index 5 out of range [0, 2)`
@@ -771,11 +780,11 @@ func TestEncodeSliced(t *testing.T) {
 	mem := newMem(t)
 	defer mem.AssertSize(t, 0)
 	fields := []arrow.Field{
-		field("f", ll(f32)), field("i", lst(i32)), field("b", ll(utf8)), field("s", utf8), field("h", f64),
+		field("f", ll(f32)), field("i", lst(i32)), field("b", ll(str)), field("s", str), field("h", f64),
 		field("fsl", arrow.FixedSizeListOf(2, i64)), field("fsb", lst(&arrow.FixedSizeBinaryType{ByteWidth: 1})),
 		field("bo", lst(arrow.FixedWidthTypes.Boolean)), field("n", arrow.Null),
 		field("sb", bin), field("slb", lbin), field("lb", lst(bin)), field("llb", ll(lbin)), field("ls", lutf8),
-		field("d", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: utf8}),
+		field("d", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: str}),
 		field(example.DefaultSequenceColumn, arrow.StructOf(field("q", ll(lst(i64))))),
 	}
 	rows := []string{

@@ -44,7 +44,7 @@ func (r *errReader) Err() error { return r.err }
 // uint64 overflow at row bad (counted across batches) when bad >= 0.
 func writerBatches(t *testing.T, mem memory.Allocator, bad int) (*arrow.Schema, []arrow.RecordBatch) {
 	t.Helper()
-	fields := []arrow.Field{field("f", ll(f32)), field("u", u64), field("s", utf8)}
+	fields := []arrow.Field{field("f", ll(f32)), field("u", u64), field("s", str)}
 	var batches []arrow.RecordBatch
 	row := 0
 	for i := range 12 {

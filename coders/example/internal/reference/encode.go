@@ -309,11 +309,16 @@ func checkSequence(name string, t arrow.DataType) error {
 		bad := func(msg string) error {
 			return errors.New("example: Error encoding sequence feature \"" + f.Name + "\": " + msg)
 		}
-		if !isList(f.Type) || !isList(elem(f.Type)) {
+		if !isList(f.Type) {
 			return bad("Expected ListArray or LargeListArray of ListArray or LargeListArray")
 		}
-		if !valueType(elem(elem(f.Type))) {
-			return bad("Bad field type")
+		if elem(f.Type).ID() != arrow.NULL { // a list of nulls: steps with no kind
+			if !isList(elem(f.Type)) {
+				return bad("Expected ListArray or LargeListArray of ListArray or LargeListArray")
+			}
+			if !valueType(elem(elem(f.Type))) {
+				return bad("Bad field type")
+			}
 		}
 		if !utf8.ValidString(f.Name) {
 			return fmt.Errorf("example: sequence feature name %q is not valid UTF-8", f.Name)
@@ -424,10 +429,10 @@ func featureLists(a arrow.Array, r int) (*examplepb.FeatureLists, error) {
 			continue
 		}
 		list := &examplepb.FeatureList{}
-		inner := ch.ListValues().(array.ListLike)
 		s, e := ch.ValueOffsets(r)
+		inner, ok := ch.ListValues().(array.ListLike)
 		for j := int(s); j < int(e); j++ {
-			if inner.IsNull(j) {
+			if !ok || inner.IsNull(j) {
 				list.Feature = append(list.Feature, &examplepb.Feature{})
 				continue
 			}
