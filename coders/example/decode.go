@@ -76,8 +76,8 @@ type Decoder struct {
 	store   bool     // write rows and values (false in a Scanner)
 	sawList bool     // some record in the batch had feature_lists
 	pend    []*decCol
-	spans   [][]byte
-	keys    [][]byte
+	spans   [][]byte // values of a map entry with several
+	one     [][]byte // a single value as spans
 	sorted  []*decCol
 }
 

@@ -2,7 +2,6 @@ package example
 
 import (
 	"encoding/binary"
-	"slices"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -44,13 +43,21 @@ const (
 // outside 1..2^29-1, or is an end-group tag (which no message here may
 // contain outside a group).
 func decTag(b []byte) (uint64, int) {
-	if len(b) > 0 && b[0] < 0x80 {
-		v := uint64(b[0])
-		if v < 8 || v&7 == 4 {
-			return 0, -1
-		}
-		return v, 1
+	if len(b) > 0 && decTag1[b[0]] {
+		return uint64(b[0]), 1
 	}
+	return decTagSlow(b)
+}
+
+// decTag1 says which bytes are complete valid tags by themselves.
+var decTag1 = func() (t [256]bool) {
+	for x := 8; x < 0x80; x++ {
+		t[x] = x&7 != 4
+	}
+	return t
+}()
+
+func decTagSlow(b []byte) (uint64, int) {
 	v, n := protowire.ConsumeVarint(b)
 	if n < 0 || v>>3 == 0 || v>>3 > uint64(protowire.MaxValidNumber) || v&7 == 4 {
 		return 0, -1
@@ -60,14 +67,15 @@ func decTag(b []byte) (uint64, int) {
 
 // decBytes reads a length-delimited value.
 func decBytes(b []byte) ([]byte, int) {
-	var l uint64
-	var n int
-	if len(b) > 0 && b[0] < 0x80 {
-		l, n = uint64(b[0]), 1
-	} else if l, n = protowire.ConsumeVarint(b); n < 0 {
-		return nil, -1
+	if len(b) > 0 && b[0] < 0x80 && int(b[0]) < len(b) {
+		return b[1 : 1+b[0]], 1 + int(b[0])
 	}
-	if l > uint64(len(b)-n) {
+	return decBytesSlow(b)
+}
+
+func decBytesSlow(b []byte) ([]byte, int) {
+	l, n := protowire.ConsumeVarint(b)
+	if n < 0 || l > uint64(len(b)-n) {
 		return nil, -1
 	}
 	e := n + int(l)
@@ -185,75 +193,112 @@ func (d *Decoder) sequenceExample(b []byte) bool {
 func (d *Decoder) features(s *decSet, b []byte) bool {
 	var prev *decCol
 	for len(b) > 0 {
-		v, n := decTag(b)
-		if n < 0 {
-			return false
-		}
-		b = b[n:]
-		if v != decTagLen1 {
-			if n = decSkip(v, b); n < 0 {
-				return false
+		var key, val []byte
+		var spans [][]byte // the values when there are several
+		// Fast path: an entry written as protobuf writes it, with one-byte
+		// lengths: 0a L 0a K <key> 12 V <value>.
+		if len(b) >= 6 && b[0] == decTagLen1 && b[1] < 0x80 && int(b[1]) <= len(b)-2 && b[2] == decTagLen1 && b[3] < 0x80 {
+			l, p := 2+int(b[1]), 4+int(b[3])
+			if p+2 <= l && b[p] == decTagLen2 && b[p+1] < 0x80 && p+2+int(b[p+1]) == l {
+				key, val = b[4:p], b[p+2:l]
+				b = b[l:]
+				goto entry
 			}
-			b = b[n:]
-			continue
 		}
-		e, n := decBytes(b)
-		if n < 0 {
-			return false
-		}
-		b = b[n:]
-
-		// The map entry: key = 1, value = 2. A missing key is "", a
-		// missing value an empty message; repeated values merge.
-		var key []byte
-		hasKey := false
-		spans := d.spans[:0]
-		for len(e) > 0 {
-			v, n := decTag(e)
+		{
+			v, n := decTag(b)
 			if n < 0 {
 				return false
 			}
-			e = e[n:]
-			switch v {
-			case decTagLen1:
-				if hasKey && !utf8.Valid(key) {
-					return false // each key occurrence must be valid
-				}
-				if key, n = decBytes(e); n < 0 {
+			b = b[n:]
+			if v != decTagLen1 {
+				if n = decSkip(v, b); n < 0 {
 					return false
 				}
-				hasKey = true
-			case decTagLen2:
-				var val []byte
-				if val, n = decBytes(e); n < 0 {
-					return false
-				}
-				spans = append(spans, val)
-			default:
-				if n = decSkip(v, e); n < 0 {
-					return false
-				}
+				b = b[n:]
+				continue
 			}
-			e = e[n:]
+			e, n := decBytes(b)
+			if n < 0 {
+				return false
+			}
+			b = b[n:]
+			var ok bool
+			if key, val, spans, ok = d.entry(e); !ok {
+				return false
+			}
 		}
-		d.spans = spans
-
-		c := s.lookup(key, prev)
+	entry:
+		c := prev
 		if c == nil {
-			return false // invalid UTF-8 key
+			c = s.first
+		} else {
+			c = c.next
+		}
+		if c == nil || c.name != string(key) || !c.nameOK {
+			if c = s.lookup(key, prev); c == nil {
+				return false // invalid UTF-8 key
+			}
 		}
 		prev = c
 		var ok bool
 		if s.seq {
-			ok = d.featureList(s, c, spans)
+			ok = d.featureList(s, c, val, spans)
 		} else {
-			ok = d.feature(s, c, spans)
+			ok = d.feature(s, c, val, spans)
 		}
 		if !ok {
 			return false
 		}
 	}
 	return true
+}
+
+// entry parses a map entry: key = 1, value = 2. A missing key is "", a
+// missing value an empty message; repeated values merge, and are then all
+// returned in spans.
+func (d *Decoder) entry(e []byte) (key, val []byte, spans [][]byte, ok bool) {
+	hasKey := false
+	nval := 0
+	for len(e) > 0 {
+		v, n := decTag(e)
+		if n < 0 {
+			return nil, nil, nil, false
+		}
+		e = e[n:]
+		switch v {
+		case decTagLen1:
+			if hasKey && !utf8.Valid(key) {
+				return nil, nil, nil, false // each key occurrence must be valid
+			}
+			if key, n = decBytes(e); n < 0 {
+				return nil, nil, nil, false
+			}
+			hasKey = true
+		case decTagLen2:
+			var x []byte
+			if x, n = decBytes(e); n < 0 {
+				return nil, nil, nil, false
+			}
+			if nval++; nval == 1 {
+				val = x
+			} else {
+				if nval == 2 {
+					d.spans = append(d.spans[:0], val)
+				}
+				d.spans = append(d.spans, x)
+			}
+		default:
+			if n = decSkip(v, e); n < 0 {
+				return nil, nil, nil, false
+			}
+		}
+		e = e[n:]
+	}
+	if nval > 1 {
+		spans = d.spans
+	}
+	return key, val, spans, true
 }
 
 // lookup finds the column named key, guessing first that it is the one
@@ -332,22 +377,25 @@ type decFeat struct {
 }
 
 // feature decodes a context (or tf.Example) feature into column c.
-func (d *Decoder) feature(s *decSet, c *decCol, spans [][]byte) bool {
+func (d *Decoder) feature(s *decSet, c *decCol, val []byte, spans [][]byte) bool {
 	var f decFeat
-	if c.ignore {
+	if !c.ignore {
+		d.begin(s, c)
+		f.start = [4]int{0, c.nv(KindBytes), c.nv(KindFloat), c.nv(KindInt64)}
+	}
+	if spans == nil {
+		if !d.featureBody(c, val, &f) {
+			return false
+		}
+	} else {
 		for _, sp := range spans {
 			if !d.featureBody(c, sp, &f) {
 				return false
 			}
 		}
-		return true
 	}
-	d.begin(s, c)
-	f.start = [4]int{0, c.nv(KindBytes), c.nv(KindFloat), c.nv(KindInt64)}
-	for _, sp := range spans {
-		if !d.featureBody(c, sp, &f) {
-			return false
-		}
+	if c.ignore {
+		return true
 	}
 	k := f.kind
 	switch {
@@ -377,9 +425,12 @@ func (d *Decoder) feature(s *decSet, c *decCol, spans [][]byte) bool {
 }
 
 // featureList decodes a feature list into column c: one step per Feature.
-func (d *Decoder) featureList(s *decSet, c *decCol, spans [][]byte) bool {
+func (d *Decoder) featureList(s *decSet, c *decCol, val []byte, spans [][]byte) bool {
 	if !c.ignore {
 		d.begin(s, c)
+	}
+	if spans == nil {
+		spans = append(d.one[:0], val)
 	}
 	for _, b := range spans {
 		for len(b) > 0 {
@@ -444,6 +495,35 @@ func (d *Decoder) featureList(s *decSet, c *decCol, spans [][]byte) bool {
 // featureBody decodes the fields of one Feature message into f, storing
 // the values c accepts.
 func (d *Decoder) featureBody(c *decCol, b []byte, f *decFeat) bool {
+	// Fast path: a Feature as protobuf writes it with one list field that
+	// holds one packed field or one bytes value, with one-byte lengths:
+	// T L 0a M <payload>.
+	if n := len(b); f.kind == KindUnset && n >= 4 && b[1] < 0x80 && int(b[1])+2 == n && b[2] == decTagLen1 && b[3] < 0x80 && int(b[3])+4 == n {
+		if k := decKindOfTag[b[0]]; k != KindUnset {
+			f.kind = k
+			p := b[4:]
+			if d.store && !c.ignore && (c.kind == k || (c.kind == KindUnset && !c.fixed)) {
+				switch k {
+				case KindInt64:
+					return c.appendVarints(p)
+				case KindFloat:
+					c.f32 = append(c.f32, p...)
+					return len(p)&3 == 0
+				default:
+					c.bdata = append(c.bdata, p...)
+					c.boffs = append(c.boffs, int64(len(c.bdata)))
+					return true
+				}
+			}
+			switch k {
+			case KindInt64:
+				return decValidVarints(p)
+			case KindFloat:
+				return len(p)&3 == 0
+			}
+			return true
+		}
+	}
 	for len(b) > 0 {
 		v, n := decTag(b)
 		if n < 0 {
@@ -488,6 +568,9 @@ func (d *Decoder) featureBody(c *decCol, b []byte, f *decFeat) bool {
 	return true
 }
 
+// decKindOfTag maps the tags of the Feature kind fields to their kinds.
+var decKindOfTag = [256]Kind{decTagLen1: KindBytes, decTagLen2: KindFloat, decTagLen3: KindInt64}
+
 // appendList appends the values of a BytesList, FloatList or Int64List.
 func (c *decCol) appendList(k Kind, b []byte) bool {
 	for len(b) > 0 {
@@ -523,8 +606,7 @@ func (c *decCol) appendList(k Kind, b []byte) bool {
 			if n < 0 {
 				return false
 			}
-			var ok bool
-			if c.i64, ok = decAppendVarints(c.i64, x); !ok {
+			if !c.appendVarints(x) {
 				return false
 			}
 			b = b[n:]
@@ -545,29 +627,37 @@ func (c *decCol) appendList(k Kind, b []byte) bool {
 	return true
 }
 
-// decAppendVarints appends the packed varints in p to dst.
-func decAppendVarints(dst []int64, p []byte) ([]int64, bool) {
-	cnt := 0
-	for _, x := range p {
-		if x < 0x80 {
-			cnt++
-		}
-	}
-	dst = slices.Grow(dst, cnt)
+// appendVarints appends the packed varints in p to the int64 values.
+func (c *decCol) appendVarints(p []byte) bool {
+	dst := c.i64
+	ok := true
 	for len(p) > 0 {
-		if p[0] < 0x80 {
-			dst = append(dst, int64(p[0]))
+		if x := p[0]; x < 0x80 {
+			dst = append(dst, int64(x))
 			p = p[1:]
+			continue
+		}
+		if len(p) >= 2 && p[1] < 0x80 {
+			dst = append(dst, int64(p[0]&0x7f)|int64(p[1])<<7)
+			p = p[2:]
 			continue
 		}
 		x, n := protowire.ConsumeVarint(p)
 		if n < 0 {
-			return dst, false
+			ok = false
+			break
 		}
 		dst = append(dst, int64(x))
 		p = p[n:]
 	}
-	return dst, true
+	// Store only the length unless the slice grew: storing the pointer
+	// needs a GC write barrier.
+	if cap(dst) != cap(c.i64) {
+		c.i64 = dst
+	} else {
+		c.i64 = c.i64[:len(dst)]
+	}
+	return ok
 }
 
 // decValidVarints reports whether p is a sequence of valid varints.

@@ -1,0 +1,126 @@
+package example_test
+
+import (
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gobsl/gobsl/coders/example"
+	"github.com/gobsl/gobsl/coders/example/internal/reference"
+	"github.com/gobsl/gobsl/internal/synth"
+)
+
+// decBenchShapes are the inputs of the decode benchmarks: one batch each.
+var decBenchShapes = []struct {
+	name string
+	opts example.DecodeOptions
+	recs func() [][]byte
+}{
+	{"taxi", example.DecodeOptions{}, func() [][]byte { return synth.Taxi(1024, 1) }},
+	{"longlists", example.DecodeOptions{}, func() [][]byte { return synth.LongLists(256, 2) }},
+	{"sequence", example.DecodeOptions{RecordType: example.SequenceExample}, func() [][]byte { return synth.Sequence(1024, 3) }},
+}
+
+func decBytesOf(recs [][]byte) int64 {
+	var n int64
+	for _, r := range recs {
+		n += int64(len(r))
+	}
+	return n
+}
+
+func decReportRecords(b *testing.B, perOp int) {
+	b.ReportMetric(float64(perOp)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkDecode decodes one batch per op, schemaless, with the
+// proto.Unmarshal reference and with the fast decoder (reused).
+func BenchmarkDecode(b *testing.B) {
+	for _, sh := range decBenchShapes {
+		recs := sh.recs()
+		for _, path := range []string{"reference", "fast"} {
+			b.Run(fmt.Sprintf("shape=%s/path=%s", sh.name, path), func(b *testing.B) {
+				o := sh.opts
+				o.Allocator = memory.NewGoAllocator()
+				d, err := o.NewDecoder()
+				if err != nil {
+					b.Fatal(err)
+				}
+				ro := decRefOptions(o)
+				b.SetBytes(decBytesOf(recs))
+				b.ReportAllocs()
+				for b.Loop() {
+					if path == "fast" {
+						rb, err := d.Decode(recs)
+						if err != nil {
+							b.Fatal(err)
+						}
+						rb.Release()
+					} else {
+						rb, err := reference.Decode(ro, recs)
+						if err != nil {
+							b.Fatal(err)
+						}
+						rb.Release()
+					}
+				}
+				decReportRecords(b, len(recs))
+			})
+		}
+	}
+}
+
+// decLoopSource yields the same records n times over.
+type decLoopSource struct {
+	recs [][]byte
+	i, n int
+}
+
+func (s *decLoopSource) Next() ([]byte, error) {
+	if s.i == s.n*len(s.recs) {
+		return nil, io.EOF
+	}
+	r := s.recs[s.i%len(s.recs)]
+	s.i++
+	return r, nil
+}
+
+// BenchmarkBatchReader reads 16 batches of 1024 records per op through a
+// BatchReader with 1 or 2 workers.
+func BenchmarkBatchReader(b *testing.B) {
+	for _, sh := range decBenchShapes {
+		recs := sh.recs()
+		sc, err := example.NewScanner(sh.opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := sc.Scan(recs); err != nil {
+			b.Fatal(err)
+		}
+		o := sh.opts
+		o.ArrowSchema = sc.ArrowSchema()
+		const rounds = 16
+		total := rounds * 1024
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("shape=%s/workers=%d", sh.name, workers), func(b *testing.B) {
+				b.SetBytes(decBytesOf(recs) * int64(total/len(recs)))
+				b.ReportAllocs()
+				for b.Loop() {
+					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: workers})
+					if err != nil {
+						b.Fatal(err)
+					}
+					for r.Next() {
+					}
+					if err := r.Err(); err != nil {
+						b.Fatal(err)
+					}
+					r.Release()
+				}
+				decReportRecords(b, total)
+			})
+		}
+	}
+}
