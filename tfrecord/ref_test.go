@@ -40,34 +40,70 @@ type refFailure struct {
 	Reason Reason
 }
 
-// refParse splits an uncompressed stream into records, checking both CRCs
-// and refusing lengths above max.
+// refNext parses the record at the start of b, checking both CRCs and
+// refusing lengths above max. It returns the record's data and its framed
+// size, or the reason it is bad.
+func refNext(b []byte, max uint64) (data []byte, size int, reason Reason) {
+	if len(b) < 12 {
+		return nil, 0, TruncatedHeader
+	}
+	if refMask(refCRC(b[:8])) != refU32(b[8:12]) {
+		return nil, 0, LengthCRCMismatch
+	}
+	n := refU64(b)
+	if n > max {
+		return nil, 0, TooLarge
+	}
+	if uint64(len(b)-12) < n+4 {
+		return nil, 0, TruncatedData
+	}
+	data = b[12 : 12+n]
+	if refMask(refCRC(data)) != refU32(b[12+n:]) {
+		return nil, 12 + int(n) + 4, DataCRCMismatch
+	}
+	return data, 12 + int(n) + 4, 0
+}
+
+// refParse splits an uncompressed stream into records, stopping at the
+// first bad one.
 func refParse(b []byte, max uint64) ([][]byte, *refFailure) {
 	var recs [][]byte
-	off := 0
-	for off < len(b) {
-		rest := b[off:]
-		if len(rest) < 12 {
-			return recs, &refFailure{int64(off), TruncatedHeader}
-		}
-		if refMask(refCRC(rest[:8])) != refU32(rest[8:12]) {
-			return recs, &refFailure{int64(off), LengthCRCMismatch}
-		}
-		n := refU64(rest)
-		if n > max {
-			return recs, &refFailure{int64(off), TooLarge}
-		}
-		if uint64(len(rest)-12) < n+4 {
-			return recs, &refFailure{int64(off), TruncatedData}
-		}
-		data := rest[12 : 12+n]
-		if refMask(refCRC(data)) != refU32(rest[12+n:]) {
-			return recs, &refFailure{int64(off), DataCRCMismatch}
+	for off := 0; off < len(b); {
+		data, size, reason := refNext(b[off:], max)
+		if reason != 0 {
+			return recs, &refFailure{int64(off), reason}
 		}
 		recs = append(recs, data)
-		off += 12 + int(n) + 4
+		off += size
 	}
 	return recs, nil
+}
+
+// refSalvage is salvage mode as documented: after a bad data CRC skip the
+// record; after any other damage go on at the next offset with a valid
+// header (length at most max, length CRC matching), or at the end.
+func refSalvage(b []byte, max uint64) (recs [][]byte, fails []refFailure, skipped int64) {
+	for off := 0; off < len(b); {
+		data, size, reason := refNext(b[off:], max)
+		if reason == 0 {
+			recs = append(recs, data)
+			off += size
+			continue
+		}
+		fails = append(fails, refFailure{int64(off), reason})
+		next := off + size
+		if reason != DataCRCMismatch {
+			next = off + 1
+			for ; next < len(b); next++ {
+				if len(b)-next >= 12 && refU64(b[next:]) <= max && refMask(refCRC(b[next:next+8])) == refU32(b[next+8:]) {
+					break
+				}
+			}
+		}
+		skipped += int64(next - off)
+		off = next
+	}
+	return recs, fails, skipped
 }
 
 // refFrame frames records, for building test inputs independently of
