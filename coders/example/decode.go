@@ -77,7 +77,6 @@ type Decoder struct {
 	sawList bool     // some record in the batch had feature_lists
 	pend    []*decCol
 	spans   [][]byte // values of a map entry with several
-	one     [][]byte // a single value as spans
 	sorted  []*decCol
 }
 

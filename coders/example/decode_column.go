@@ -50,6 +50,18 @@ func (s *decSet) init(p *decPlan, seq bool) {
 	}
 }
 
+// decMaxNames bounds the names a schemaless Decoder remembers between
+// batches (with their scratch memory), for inputs with ever new names.
+const decMaxNames = 1 << 16
+
+func (s *decSet) startBatch() {
+	s.seen = s.seen[:0]
+	if !s.fixed && len(s.byName) > decMaxNames {
+		s.byName = map[string]*decCol{}
+		s.first = nil
+	}
+}
+
 // decUTF8Type reports whether t's innermost values are utf8 or large_utf8.
 func decUTF8Type(t arrow.DataType) bool {
 	for {

@@ -93,8 +93,8 @@ func (d *Decoder) startBatch() {
 	}
 	d.batch++
 	d.sawList = false
-	d.ctx.seen = d.ctx.seen[:0]
-	d.seq.seen = d.seq.seen[:0]
+	d.ctx.startBatch()
+	d.seq.startBatch()
 	for _, c := range d.ctx.cols {
 		c.reset()
 		c.batch = d.batch
@@ -430,64 +430,75 @@ func (d *Decoder) featureList(s *decSet, c *decCol, val []byte, spans [][]byte) 
 		d.begin(s, c)
 	}
 	if spans == nil {
-		spans = append(d.one[:0], val)
-	}
-	for _, b := range spans {
-		for len(b) > 0 {
-			v, n := decTag(b)
-			if n < 0 {
+		if !d.steps(c, val) {
+			return false
+		}
+	} else {
+		for _, b := range spans {
+			if !d.steps(c, b) {
 				return false
-			}
-			b = b[n:]
-			if v != decTagLen1 {
-				if n = decSkip(v, b); n < 0 {
-					return false
-				}
-				b = b[n:]
-				continue
-			}
-			m, n := decBytes(b)
-			if n < 0 {
-				return false
-			}
-			b = b[n:]
-			f := decFeat{start: [4]int{0, c.nv(KindBytes), c.nv(KindFloat), c.nv(KindInt64)}}
-			if !d.featureBody(c, m, &f) {
-				return false
-			}
-			if c.ignore {
-				continue
-			}
-			k := f.kind
-			switch {
-			case k == KindUnset:
-				if d.store {
-					c.pushStep(false, c.nv(c.kind))
-				}
-				continue
-			case c.kind == KindUnset && !c.fixed:
-				c.kind, c.typedAt = k, d.rec
-			case c.kind != k:
-				if c.pendKind == KindUnset {
-					c.pendKind = k
-					d.pend = append(d.pend, c)
-				}
-				if d.store {
-					c.pushStep(false, c.nv(c.kind))
-				}
-				continue
-			}
-			if d.store {
-				if c.utf8 && k == KindBytes && !c.pendUTF8 && c.badUTF8(f.start[KindBytes]) {
-					c.pendUTF8 = true
-					d.pend = append(d.pend, c)
-				}
-				c.pushStep(true, c.nv(k))
 			}
 		}
 	}
 	if !c.ignore && d.store {
 		c.push(true, len(c.soffs)-1)
+	}
+	return true
+}
+
+// steps decodes the Features of a FeatureList message as steps of c.
+func (d *Decoder) steps(c *decCol, b []byte) bool {
+	for len(b) > 0 {
+		v, n := decTag(b)
+		if n < 0 {
+			return false
+		}
+		b = b[n:]
+		if v != decTagLen1 {
+			if n = decSkip(v, b); n < 0 {
+				return false
+			}
+			b = b[n:]
+			continue
+		}
+		m, n := decBytes(b)
+		if n < 0 {
+			return false
+		}
+		b = b[n:]
+		f := decFeat{start: [4]int{0, c.nv(KindBytes), c.nv(KindFloat), c.nv(KindInt64)}}
+		if !d.featureBody(c, m, &f) {
+			return false
+		}
+		if c.ignore {
+			continue
+		}
+		k := f.kind
+		switch {
+		case k == KindUnset:
+			if d.store {
+				c.pushStep(false, c.nv(c.kind))
+			}
+			continue
+		case c.kind == KindUnset && !c.fixed:
+			c.kind, c.typedAt = k, d.rec
+		case c.kind != k:
+			if c.pendKind == KindUnset {
+				c.pendKind = k
+				d.pend = append(d.pend, c)
+			}
+			if d.store {
+				c.pushStep(false, c.nv(c.kind))
+			}
+			continue
+		}
+		if d.store {
+			if c.utf8 && k == KindBytes && !c.pendUTF8 && c.badUTF8(f.start[KindBytes]) {
+				c.pendUTF8 = true
+				d.pend = append(d.pend, c)
+			}
+			c.pushStep(true, c.nv(k))
+		}
 	}
 	return true
 }
