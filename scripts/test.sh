@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test of gobsl on a fresh machine: installs the test oracles it
+# needs (Debian packages), checks that the generated code is not stale, vets,
+# runs the unit, differential and real-data tests, and runs each fuzz target
+# briefly.
+#
+#   scripts/test.sh                 everything
+#   FUZZTIME=0 scripts/test.sh      skip the fuzz runs
+#
+# Real files written by TensorFlow are used when GOBSL_REALDATA names them
+# (set automatically when ../shared/realdata exists).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZTIME=${FUZZTIME:-8s}
+
+if [[ -z "${GOBSL_REALDATA:-}" && -d ../shared/realdata ]]; then
+  GOBSL_REALDATA=$(cd ../shared/realdata && pwd)
+  export GOBSL_REALDATA
+fi
+echo "== GOBSL_REALDATA=${GOBSL_REALDATA:-(unset: real-file tests skip)}"
+
+# Independent oracles the tests compare our output with.
+need=()
+command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+/usr/bin/python3 -c 'import google.protobuf' >/dev/null 2>&1 || need+=(python3-protobuf)
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+if ((${#need[@]})); then
+  echo "== installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "== generated code"
+scripts/generate.sh --check
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test"
+go test -count=1 -timeout 20m ./...
+
+echo "== go test -race (concurrent code)"
+go test -count=1 -race -short -timeout 20m ./internal/... ./coders/...
+
+if [[ "$FUZZTIME" != 0 ]]; then
+  echo "== fuzz ($FUZZTIME each)"
+  for pkg in $(go list ./...); do
+    for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+      echo "-- $pkg $target"
+      go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1 | tail -n 3
+    done
+  done
+fi
+echo "== all tests passed"

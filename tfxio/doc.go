@@ -1,0 +1,33 @@
+// Package tfxio reads and writes every data format of the pipeline through
+// one abstraction, as tfx-bsl's TFXIO does: readers are
+// [array.RecordReader]s of Arrow record batches, writers take record
+// batches.
+//
+// # Formats
+//
+// A [Format] is chosen by file extension ([DetectFormat]) or explicitly:
+//
+//   - [TFRecord]: tf.Example or tf.SequenceExample records in TFRecord
+//     files, uncompressed, gzip, zlib or zstd (.tfrecord, .tfrecords, .gz,
+//     .zz, .zlib, .zst); decoded and encoded by
+//     [github.com/gobsl/gobsl/coders/example] on all cores;
+//   - [Arrow]: Arrow IPC files (.arrow, .feather);
+//   - [ArrowStream]: Arrow IPC streams (.arrows), which also work on pipes.
+//
+// # Reading
+//
+// [Open] expands file patterns with [github.com/gobsl/gobsl/fileset] and
+// returns one RecordReader over all the files, in order. Without a TFMD
+// schema, TFRecord input is read twice: a first pass collects the union of
+// feature names and kinds ([example.Scanner]), so that every batch of the
+// output has the same schema and a feature first seen late is neither
+// dropped nor a surprise. Standard input is spooled to a temporary file for
+// that first pass.
+//
+// # Writing
+//
+// [Create] returns a [Writer]. Output is written under a temporary name
+// and appears under its own name only when Close succeeds; Abort removes
+// it. [Copy] moves every batch of a reader into a writer, encoding
+// TFRecord output on all cores.
+package tfxio

@@ -1,0 +1,59 @@
+package tfxio
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/gobsl/gobsl/tfrecord"
+)
+
+// Format is a file format that tfxio reads or writes.
+type Format string
+
+const (
+	TFRecord    Format = "tfrecord"
+	Arrow       Format = "arrow"  // Arrow IPC file format
+	ArrowStream Format = "arrows" // Arrow IPC stream format
+)
+
+// ParseFormat checks a format name given by a user.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case TFRecord, Arrow, ArrowStream:
+		return f, nil
+	case "feather", "ipc":
+		return Arrow, nil
+	case "arrow-stream", "stream":
+		return ArrowStream, nil
+	case "tfrecords":
+		return TFRecord, nil
+	}
+	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, arrow or arrows)", s)
+}
+
+// DetectFormat tells the format of a file from its name. A compression
+// extension (.gz, .zz, .zlib, .deflate, .zst) on its own means TFRecord, as
+// TFX names its shards "data_tfrecord-00000-of-00001.gz".
+func DetectFormat(path string) (Format, error) {
+	name := strings.ToLower(filepath.Base(path))
+	if tfrecord.CompressionFromPath(name) != tfrecord.None {
+		return TFRecord, nil
+	}
+	ext := filepath.Ext(name)
+	switch ext {
+	case ".tfrecord", ".tfrecords", ".tfr":
+		return TFRecord, nil
+	case ".arrow", ".feather", ".ipc":
+		return Arrow, nil
+	case ".arrows":
+		return ArrowStream, nil
+	}
+	if strings.Contains(name, "tfrecord") {
+		return TFRecord, nil // data_tfrecord-00000-of-00001, train.tfrecord-00001-of-00010
+	}
+	if ext == "" {
+		return "", fmt.Errorf("tfxio: cannot tell the format of %q (no extension): name it", path)
+	}
+	return "", fmt.Errorf("tfxio: cannot tell the format of %q from its extension %q: name it", path, ext)
+}

@@ -1,0 +1,295 @@
+package tfxio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/gobsl/gobsl/coders/example"
+	"github.com/gobsl/gobsl/fileset"
+	"github.com/gobsl/gobsl/tfrecord"
+)
+
+// RecordError reports a record that could not be decoded, by position.
+type RecordError struct {
+	Path   string // the file ("-" for standard input)
+	Record int64  // index of the record in its file
+	Offset int64  // byte offset of the record in the (decompressed) file; -1 if unknown
+	Err    error
+}
+
+func (e *RecordError) Error() string {
+	if e.Offset < 0 {
+		return fmt.Sprintf("%s: record %d: %v", e.Path, e.Record, e.Err)
+	}
+	return fmt.Sprintf("%s: record %d at offset %d: %v", e.Path, e.Record, e.Offset, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
+func (o *ReadOptions) decodeOptions() example.DecodeOptions {
+	return example.DecodeOptions{
+		Schema:     o.Schema,
+		RecordType: o.RecordType,
+		ListType:   o.ListType,
+		BytesType:  o.BytesType,
+		Allocator:  o.allocator(),
+	}
+}
+
+// openTFRecord reads TFRecord files of tf.Example or tf.SequenceExample
+// records as record batches decoded on all cores.
+func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.RecordReader, error) {
+	dec := opts.decodeOptions()
+	files := make([]recordFile, len(paths))
+	for i, p := range paths {
+		files[i] = recordFile{name: p, path: p}
+	}
+	var cleanup func()
+	if dec.Schema == nil {
+		// One schema for the whole input: a first pass collects the
+		// union of feature names and kinds.
+		var err error
+		if files, cleanup, err = spoolStdin(files); err != nil {
+			return nil, err
+		}
+		schema, err := scanSchema(ctx, files, dec)
+		if err != nil {
+			cleanup()
+			return nil, err
+		}
+		dec.ArrowSchema = schema
+	}
+	src := &recordChain{files: files, opts: &opts}
+	br, err := example.NewBatchReader(src, dec, example.ReaderOptions{
+		BatchSize: opts.BatchSize,
+		Workers:   opts.Workers,
+		Context:   ctx,
+	})
+	if err != nil {
+		src.close()
+		if cleanup != nil {
+			cleanup()
+		}
+		return nil, err
+	}
+	return &tfrecordReader{RecordReader: br, src: src, cleanup: cleanup}, nil
+}
+
+// recordFile is one TFRecord input: name is what errors show, path what is
+// opened (they differ for standard input spooled to a temporary file).
+type recordFile struct {
+	name, path string
+}
+
+// spoolStdin copies standard input, if it is among the inputs, to a
+// temporary file so that it can be read twice.
+func spoolStdin(files []recordFile) ([]recordFile, func(), error) {
+	cleanup := func() {}
+	for i, f := range files {
+		if f.path != fileset.Stdin {
+			continue
+		}
+		tmp, err := os.CreateTemp("", "gobsl-stdin-*")
+		if err != nil {
+			return nil, nil, err
+		}
+		name := tmp.Name()
+		cleanup = func() { os.Remove(name) }
+		if _, err := io.Copy(tmp, os.Stdin); err != nil {
+			tmp.Close()
+			cleanup()
+			return nil, nil, fmt.Errorf("tfxio: reading standard input: %w", err)
+		}
+		if err := tmp.Close(); err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		files[i].path = name
+		break // standard input can be read only once
+	}
+	return files, cleanup, nil
+}
+
+// scanSchema reads every record once and returns the schema that a
+// schemaless decode of all of them produces.
+func scanSchema(ctx context.Context, files []recordFile, dec example.DecodeOptions) (*arrow.Schema, error) {
+	sc, err := example.NewScanner(dec)
+	if err != nil {
+		return nil, err
+	}
+	src := &recordChain{files: files, opts: &ReadOptions{}}
+	defer src.close()
+	batch := make([][]byte, 1)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rec, err := src.Next()
+		if err == io.EOF {
+			return sc.ArrowSchema(), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		batch[0] = rec
+		if err := sc.Scan(batch); err != nil {
+			return nil, src.locate(src.n-1, err)
+		}
+	}
+}
+
+// recordChain yields the records of several TFRecord files in order, and
+// remembers where each file starts so that errors can name a position.
+type recordChain struct {
+	files  []recordFile
+	opts   *ReadOptions
+	i      int
+	cur    *tfrecord.Reader
+	closer io.Closer
+	n      int64 // records returned so far
+
+	mu     sync.Mutex // guards starts: locate may run while a reader goroutine opens files
+	starts []int64    // global index of each opened file's first record
+}
+
+func (c *recordChain) Next() ([]byte, error) {
+	for {
+		if c.cur == nil {
+			if c.i == len(c.files) {
+				return nil, io.EOF
+			}
+			if err := c.open(); err != nil {
+				return nil, err
+			}
+		}
+		rec, err := c.cur.Next()
+		if err == nil {
+			c.n++
+			return rec, nil
+		}
+		if err != io.EOF {
+			return nil, err
+		}
+		if err := c.closeCur(); err != nil {
+			return nil, err
+		}
+		c.i++
+	}
+}
+
+func (c *recordChain) open() error {
+	f := c.files[c.i]
+	r, closer, err := openFile(f.path, c.opts)
+	if err != nil {
+		return err
+	}
+	tr, err := tfrecord.NewReader(r, tfrecord.WithPath(f.name))
+	if err != nil {
+		closer.Close()
+		return err
+	}
+	c.cur, c.closer = tr, closer
+	c.mu.Lock()
+	c.starts = append(c.starts, c.n)
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *recordChain) closeCur() error {
+	if c.cur == nil {
+		return nil
+	}
+	err := c.cur.Close()
+	if cerr := c.closer.Close(); err == nil {
+		err = cerr
+	}
+	c.cur, c.closer = nil, nil
+	return err
+}
+
+func (c *recordChain) close() { c.closeCur() }
+
+// locate turns an error about the record with global index g into a
+// *RecordError naming its file, index and byte offset. The offset is found
+// by reading the file again up to that record: errors are rare, and this
+// keeps the hot path free of bookkeeping.
+func (c *recordChain) locate(g int64, err error) error {
+	c.mu.Lock()
+	k := len(c.starts) - 1
+	for k > 0 && c.starts[k] > g {
+		k--
+	}
+	var start int64
+	if k >= 0 {
+		start = c.starts[k]
+	}
+	c.mu.Unlock()
+	if k < 0 {
+		return err
+	}
+	f := c.files[k]
+	local := g - start
+	re := &RecordError{Path: f.name, Record: local, Offset: -1, Err: err}
+	if f.path == fileset.Stdin {
+		return re
+	}
+	r, ferr := tfrecord.Open(f.path)
+	if ferr != nil {
+		return re
+	}
+	defer r.Close()
+	for i := int64(0); i <= local; i++ {
+		if _, ferr := r.Next(); ferr != nil {
+			return re
+		}
+	}
+	re.Offset = r.Offset()
+	return re
+}
+
+// tfrecordReader is the batch reader over a recordChain; it adds file
+// positions to decoding errors and removes a spooled standard input.
+type tfrecordReader struct {
+	array.RecordReader
+	refs    atomic.Int64
+	src     *recordChain
+	cleanup func()
+	err     error
+}
+
+func (r *tfrecordReader) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	err := r.RecordReader.Err()
+	var re *example.RecordError
+	if errors.As(err, &re) {
+		err = r.src.locate(int64(re.Index), re.Err)
+	}
+	r.err = err
+	return err
+}
+
+func (r *tfrecordReader) Retain() { r.refs.Add(1) }
+
+func (r *tfrecordReader) Release() {
+	if r.refs.Add(-1) >= 0 {
+		return
+	}
+	r.RecordReader.Release()
+	// The batch reader owns the source; it has stopped reading once it is
+	// released, so closing the source and the spool file is safe here.
+	r.src.close()
+	if r.cleanup != nil {
+		r.cleanup()
+		r.cleanup = nil
+	}
+}
