@@ -36,10 +36,11 @@ func validHeader(hdr []byte) bool {
 // extended slice. It lets parallel encoders frame records on many cores and
 // hand the bytes to a single writer.
 func AppendRecord(dst, rec []byte) []byte {
-	var hdr [headerSize]byte
-	binary.LittleEndian.PutUint64(hdr[:8], uint64(len(rec)))
-	binary.LittleEndian.PutUint32(hdr[8:], maskedCRC(hdr[:8]))
-	dst = append(dst, hdr[:]...)
+	// The header is built in place: a local array would escape to the
+	// heap through hash/crc32's function-variable dispatch.
+	n := len(dst)
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(len(rec)))
+	dst = binary.LittleEndian.AppendUint32(dst, maskedCRC(dst[n:n+8]))
 	dst = append(dst, rec...)
 	return binary.LittleEndian.AppendUint32(dst, maskedCRC(rec))
 }

@@ -92,3 +92,11 @@ func TestScanHeader(t *testing.T) {
 		})
 	}
 }
+
+func TestAppendRecordAllocs(t *testing.T) {
+	rec := make([]byte, 1000)
+	dst := make([]byte, 0, 2000)
+	if allocs := testing.AllocsPerRun(100, func() { dst = AppendRecord(dst[:0], rec) }); allocs != 0 {
+		t.Errorf("%v allocations per AppendRecord into a large enough slice, want 0", allocs)
+	}
+}
