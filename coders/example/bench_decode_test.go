@@ -3,7 +3,9 @@ package example_test
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -122,5 +124,45 @@ func BenchmarkBatchReader(b *testing.B) {
 				decReportRecords(b, total)
 			})
 		}
+	}
+}
+
+// BenchmarkDecodeSpeedup alternates the reference and the fast decoder on
+// the same batch in every op and reports the ratio of their times, which
+// is robust to load from other processes that slows both alike. A GC
+// before each decode keeps one decoder's garbage from being collected on
+// the other's time.
+func BenchmarkDecodeSpeedup(b *testing.B) {
+	for _, sh := range decBenchShapes {
+		recs := sh.recs()
+		b.Run("shape="+sh.name, func(b *testing.B) {
+			o := sh.opts
+			o.Allocator = memory.NewGoAllocator()
+			d, err := o.NewDecoder()
+			if err != nil {
+				b.Fatal(err)
+			}
+			ro := decRefOptions(o)
+			var ref, fast time.Duration
+			for b.Loop() {
+				runtime.GC()
+				t0 := time.Now()
+				rb, err := reference.Decode(ro, recs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rb.Release()
+				ref += time.Since(t0)
+				runtime.GC()
+				t1 := time.Now()
+				rb, err = d.Decode(recs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rb.Release()
+				fast += time.Since(t1)
+			}
+			b.ReportMetric(float64(ref)/float64(fast), "x-speedup")
+		})
 	}
 }

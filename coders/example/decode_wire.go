@@ -2,6 +2,7 @@ package example
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -236,7 +237,10 @@ func (d *Decoder) features(s *decSet, b []byte) bool {
 			c = c.next
 		}
 		if c == nil || c.name != string(key) || !c.nameOK {
-			if c = s.lookup(key, prev); c == nil {
+			// Second guess: one name was left out.
+			if c != nil && c.next != nil && c.next.name == string(key) && c.next.nameOK {
+				c = c.next
+			} else if c = s.lookup(key, prev); c == nil {
 				return false // invalid UTF-8 key
 			}
 		}
@@ -648,12 +652,7 @@ func (c *decCol) appendVarints(p []byte) bool {
 			p = p[1:]
 			continue
 		}
-		if len(p) >= 2 && p[1] < 0x80 {
-			dst = append(dst, int64(p[0]&0x7f)|int64(p[1])<<7)
-			p = p[2:]
-			continue
-		}
-		x, n := protowire.ConsumeVarint(p)
+		x, n := decVarint(p)
 		if n < 0 {
 			ok = false
 			break
@@ -669,6 +668,38 @@ func (c *decCol) appendVarints(p []byte) bool {
 		c.i64 = c.i64[:len(dst)]
 	}
 	return ok
+}
+
+// decVarint decodes a varint as protowire.ConsumeVarint does, reading
+// eight bytes at a time when it can.
+func decVarint(p []byte) (uint64, int) {
+	if len(p) < 10 {
+		return protowire.ConsumeVarint(p)
+	}
+	x := binary.LittleEndian.Uint64(p)
+	if m := ^x & 0x8080808080808080; m != 0 {
+		// The varint ends in the first eight bytes: keep its bytes, drop
+		// the continuation bits and pack the 7-bit groups.
+		tz := bits.TrailingZeros64(m) + 1 // 8 * bytes
+		x &= (1<<uint(tz) - 1) & 0x7f7f7f7f7f7f7f7f
+		x = x&0x007f007f007f007f | (x&0x7f007f007f007f00)>>1
+		x = x&0x00003fff00003fff | (x&0x3fff00003fff0000)>>2
+		x = x&0x000000000fffffff | (x&0x0fffffff00000000)>>4
+		return x, tz / 8
+	}
+	x &= 0x7f7f7f7f7f7f7f7f
+	x = x&0x007f007f007f007f | (x&0x7f007f007f007f00)>>1
+	x = x&0x00003fff00003fff | (x&0x3fff00003fff0000)>>2
+	x = x&0x000000000fffffff | (x&0x0fffffff00000000)>>4
+	if y := p[8]; y < 0x80 {
+		return x | uint64(y)<<56, 9
+	} else {
+		x |= uint64(y&0x7f) << 56
+	}
+	if y := p[9]; y < 2 {
+		return x | uint64(y)<<63, 10
+	}
+	return 0, -1
 }
 
 // decValidVarints reports whether p is a sequence of valid varints.
