@@ -586,8 +586,12 @@ func (d *Decoder) featureBody(c *decCol, b []byte, f *decFeat) bool {
 // decKindOfTag maps the tags of the Feature kind fields to their kinds.
 var decKindOfTag = [256]Kind{decTagLen1: KindBytes, decTagLen2: KindFloat, decTagLen3: KindInt64}
 
-// appendList appends the values of a BytesList, FloatList or Int64List.
+// appendList appends the values of a BytesList, FloatList or Int64List
+// (k says which) to the column's values of that kind.
 func (c *decCol) appendList(k Kind, b []byte) bool {
+	if k == KindBytes {
+		return c.appendBytes(b)
+	}
 	for len(b) > 0 {
 		v, n := decTag(b)
 		if n < 0 {
@@ -595,14 +599,6 @@ func (c *decCol) appendList(k Kind, b []byte) bool {
 		}
 		b = b[n:]
 		switch {
-		case k == KindBytes && v == decTagLen1:
-			x, n := decBytes(b)
-			if n < 0 {
-				return false
-			}
-			c.bdata = append(c.bdata, x...)
-			c.boffs = append(c.boffs, int64(len(c.bdata)))
-			b = b[n:]
 		case k == KindFloat && v == decTagLen1:
 			x, n := decBytes(b)
 			if n < 0 || len(x)&3 != 0 {
@@ -640,6 +636,52 @@ func (c *decCol) appendList(k Kind, b []byte) bool {
 		}
 	}
 	return true
+}
+
+// appendBytes appends the values of a BytesList.
+func (c *decCol) appendBytes(b []byte) bool {
+	data, offs := c.bdata, c.boffs
+	ok := true
+	for len(b) > 0 {
+		var x []byte
+		if len(b) >= 2 && b[0] == decTagLen1 && b[1] < 0x80 && int(b[1]) <= len(b)-2 {
+			x, b = b[2:2+b[1]], b[2+b[1]:]
+		} else {
+			v, n := decTag(b)
+			if n < 0 {
+				ok = false
+				break
+			}
+			b = b[n:]
+			if v != decTagLen1 {
+				if n = decSkip(v, b); n < 0 {
+					ok = false
+					break
+				}
+				b = b[n:]
+				continue
+			}
+			if x, n = decBytes(b); n < 0 {
+				ok = false
+				break
+			}
+			b = b[n:]
+		}
+		data = append(data, x...)
+		offs = append(offs, int64(len(data)))
+	}
+	// As in appendVarints, store the pointers only if they changed.
+	if cap(data) != cap(c.bdata) {
+		c.bdata = data
+	} else {
+		c.bdata = c.bdata[:len(data)]
+	}
+	if cap(offs) != cap(c.boffs) {
+		c.boffs = offs
+	} else {
+		c.boffs = c.boffs[:len(offs)]
+	}
+	return ok
 }
 
 // appendVarints appends the packed varints in p to the int64 values.
