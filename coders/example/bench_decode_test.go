@@ -89,8 +89,8 @@ func (s *decLoopSource) Next() ([]byte, error) {
 	return r, nil
 }
 
-// BenchmarkBatchReader reads 16 batches of 1024 records per op through a
-// BatchReader with 1 or 2 workers.
+// BenchmarkBatchReader reads 64 batches of 1024 records per op through a
+// BatchReader with 1 or 2 workers (run it with -cpu 2).
 func BenchmarkBatchReader(b *testing.B) {
 	for _, sh := range decBenchShapes {
 		recs := sh.recs()
@@ -103,7 +103,7 @@ func BenchmarkBatchReader(b *testing.B) {
 		}
 		o := sh.opts
 		o.ArrowSchema = sc.ArrowSchema()
-		const rounds = 16
+		const rounds = 64
 		total := rounds * 1024
 		for _, workers := range []int{1, 2} {
 			b.Run(fmt.Sprintf("shape=%s/workers=%d", sh.name, workers), func(b *testing.B) {

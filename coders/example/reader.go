@@ -106,6 +106,7 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 		jobs:  make(chan *decJob, 2*ro.Workers+2),
 		first: d,
 	}
+	p.decs <- d
 	go func() {
 		defer close(r.done)
 		defer close(r.out)
