@@ -12,7 +12,9 @@
 //     .zz, .zlib, .zst); decoded and encoded by
 //     [github.com/gobsl/gobsl/coders/example] on all cores;
 //   - [Arrow]: Arrow IPC files (.arrow, .feather);
-//   - [ArrowStream]: Arrow IPC streams (.arrows), which also work on pipes.
+//   - [ArrowStream]: Arrow IPC streams (.arrows), which also work on pipes;
+//   - [Parquet]: Parquet files (.parquet), zstd-compressed by default, with
+//     the Arrow schema stored so that list types come back as written.
 //
 // # Reading
 //

@@ -15,13 +15,16 @@ const (
 	TFRecord    Format = "tfrecord"
 	Arrow       Format = "arrow"  // Arrow IPC file format
 	ArrowStream Format = "arrows" // Arrow IPC stream format
+	Parquet     Format = "parquet"
 )
 
 // ParseFormat checks a format name given by a user.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(s)); f {
-	case TFRecord, Arrow, ArrowStream:
+	case TFRecord, Arrow, ArrowStream, Parquet:
 		return f, nil
+	case "pq":
+		return Parquet, nil
 	case "feather", "ipc":
 		return Arrow, nil
 	case "arrow-stream", "stream":
@@ -29,7 +32,7 @@ func ParseFormat(s string) (Format, error) {
 	case "tfrecords":
 		return TFRecord, nil
 	}
-	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, arrow or arrows)", s)
+	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, parquet, arrow or arrows)", s)
 }
 
 // DetectFormat tells the format of a file from its name. A compression
@@ -48,6 +51,8 @@ func DetectFormat(path string) (Format, error) {
 		return Arrow, nil
 	case ".arrows":
 		return ArrowStream, nil
+	case ".parquet", ".pq":
+		return Parquet, nil
 	}
 	if strings.Contains(name, "tfrecord") {
 		return TFRecord, nil // data_tfrecord-00000-of-00001, train.tfrecord-00001-of-00010

@@ -149,6 +149,10 @@ func TestRoundTripThroughArrow(t *testing.T) {
 		{"taxi/arrow", example.Example, synth.Taxi(3000, 1), ".arrow"},
 		{"taxi/arrows", example.Example, synth.Taxi(500, 2), ".arrows"},
 		{"longlists", example.Example, synth.LongLists(40, 3), ".arrow"},
+		{"taxi/parquet", example.Example, synth.Taxi(2500, 8), ".parquet"},
+		{"longlists/parquet", example.Example, synth.LongLists(40, 9), ".parquet"},
+		{"edge/parquet", example.Example, synth.Edge(), ".parquet"},
+		{"sequence/parquet", example.SequenceExample, synth.Sequence(300, 10), ".parquet"},
 		{"edge", example.Example, synth.Edge(), ".arrow"},
 		{"sequence", example.SequenceExample, synth.Sequence(700, 4), ".arrow"},
 	}
@@ -344,6 +348,7 @@ func TestDetectFormat(t *testing.T) {
 		{"t.arrow", Arrow, false},
 		{"t.feather", Arrow, false},
 		{"t.arrows", ArrowStream, false},
+		{"t.parquet", Parquet, false},
 		{"README", "", true},
 		{"t.xlsx", "", true},
 	}

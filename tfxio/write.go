@@ -39,9 +39,14 @@ type WriteOptions struct {
 	// the name's extension.
 	Compression tfrecord.Compression
 
-	// Shards, above 1, writes TFRecord output as that many files named
-	// PREFIX-00000-of-0000N.EXT, records spread round-robin.
+	// Shards, above 1, writes TFRecord or Parquet output as that many
+	// files named PREFIX-00000-of-0000N.EXT: TFRecord records and Parquet
+	// batches are spread round-robin.
 	Shards int
+
+	// ParquetCompression is the Parquet codec: zstd (default), snappy,
+	// gzip, lz4, brotli or none.
+	ParquetCompression string
 
 	// Force replaces existing output files.
 	Force bool
@@ -76,9 +81,11 @@ func Create(path string, schema *arrow.Schema, opts WriteOptions) (Writer, error
 	switch format {
 	case TFRecord:
 		return createTFRecord(path, schema, opts)
+	case Parquet:
+		return createParquet(path, schema, opts)
 	case Arrow, ArrowStream:
 		if opts.Shards > 1 {
-			return nil, fmt.Errorf("tfxio: --shards works for TFRecord output only")
+			return nil, fmt.Errorf("tfxio: --shards works for TFRecord and Parquet output only")
 		}
 		return createIPC(path, schema, format, opts)
 	}

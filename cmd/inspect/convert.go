@@ -14,11 +14,12 @@ func init() {
 	register(&command{
 		name:    "convert",
 		args:    "INPUT... OUTPUT",
-		summary: "convert between TFRecord and Arrow IPC",
+		summary: "convert between TFRecord, Parquet and Arrow IPC",
 		help: `Converts every record of the inputs into OUTPUT. Formats follow the file
 extensions (or --from/--to):
   tfrecord  .tfrecord .tfrecords, compressed .gz .zz .zlib .zst
             (tf.Example, or tf.SequenceExample with --record-type)
+  parquet   .parquet (zstd by default; the Arrow schema is stored with it)
   arrow     .arrow .feather (Arrow IPC file)
   arrows    .arrows (Arrow IPC stream; works with - on pipes)
 
@@ -44,7 +45,8 @@ Examples:
 			fs.StringVar(&o.from, "from", "", "input format (default: by extension)")
 			fs.StringVar(&o.to, "to", "", "output format (default: by extension)")
 			fs.StringVar(&o.compression, "compression", "auto", "TFRecord output compression: auto (by extension), none, gzip, zlib, zstd")
-			fs.IntVar(&o.shards, "shards", 0, "write TFRecord output as N shards PREFIX-00000-of-0000N")
+			fs.IntVar(&o.shards, "shards", 0, "write TFRecord or Parquet output as N shards PREFIX-00000-of-0000N")
+			fs.StringVar(&o.parquetCompression, "parquet-compression", "zstd", "Parquet codec: zstd, snappy, gzip, lz4, brotli or none")
 			fs.BoolVar(&o.force, "force", false, "replace existing output files")
 			fs.IntVar(&o.workers, "workers", 0, "decoding and encoding goroutines (default: all cores)")
 			fs.BoolVar(&o.deterministic, "deterministic", false, "write each record's features sorted by name")
@@ -56,6 +58,7 @@ Examples:
 
 type convertFlags struct {
 	schema, recordType, from, to, compression string
+	parquetCompression                        string
 	batchSize, shards, workers                int
 	force, deterministic, quiet               bool
 }
@@ -103,6 +106,7 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 		ro.Schema, wo.Schema = s, s
 	}
 	ro.BatchSize, ro.Workers = o.batchSize, o.workers
+	wo.ParquetCompression = o.parquetCompression
 	wo.Shards, wo.Force, wo.Workers, wo.Deterministic = o.shards, o.force, o.workers, o.deterministic
 
 	paths, err := files(inputs)
