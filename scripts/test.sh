@@ -30,6 +30,17 @@ if ((${#need[@]})); then
   apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# DuckDB and Apache Arrow JS read our Parquet and Arrow IPC output in tests.
+if command -v npm >/dev/null 2>&1; then
+  if [[ ! -d oracles/node_modules ]]; then
+    echo "== installing the npm oracles (DuckDB, Apache Arrow JS)"
+    npm ci --prefix oracles --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  export GOBSL_ORACLES=1
+else
+  echo "== npm not found: DuckDB and Arrow JS oracle tests skip"
+fi
+
 echo "== generated code"
 scripts/generate.sh --check
 
