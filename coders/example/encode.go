@@ -1,6 +1,7 @@
 package example
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -105,30 +106,45 @@ type slot struct {
 	prefix []byte // the map entry up to the value's length: key field and value tag
 	kind   Kind
 	raw    []int // per row: raw size of the feature (see encode_leaf.go)
+	fl     []int // per row: length of the Feature message
 	col    featureWriter
 	comp   int // component of col
 }
 
 type featureWriter interface {
-	// writeFeature appends the body of the Feature of component comp in
-	// row r, whose raw size is raw >= 0.
-	writeFeature(b []byte, comp, r, raw int) []byte
+	// putFeature writes at buf[p:] the body of the Feature of component
+	// comp in row r, whose raw size is raw >= 0, and returns the position
+	// after it.
+	putFeature(buf []byte, p, comp, r, raw int) int
 }
 
 func newSlot(name string, kind Kind, col featureWriter, comp int) *slot {
-	p := make([]byte, 0, len(name)+3)
-	p = append(p, 0x0a)
-	p = protowire.AppendVarint(p, uint64(len(name)))
-	p = append(p, name...)
-	p = append(p, 0x12)
-	return &slot{name: name, prefix: p, kind: kind, col: col, comp: comp}
+	return &slot{name: name, prefix: entryPrefix(name), kind: kind, col: col, comp: comp}
 }
 
-// entryLen returns the length of the map entry of a feature of raw size
-// raw, and the Feature's length.
-func (s *slot) entryLen(raw int) (entry, feature int) {
-	fl := featureLen(s.kind, raw)
-	return len(s.prefix) + protowire.SizeVarint(uint64(fl)) + fl, fl
+// entryPrefix returns the start of a map entry with the given key: the key
+// field and the tag of the value. Its capacity is a multiple of 8, for
+// putPrefix.
+func entryPrefix(key string) []byte {
+	n := len(key) + 2 + protowire.SizeVarint(uint64(len(key)))
+	p := make([]byte, 0, (n+7)&^7)
+	p = append(p, 0x0a)
+	p = protowire.AppendVarint(p, uint64(len(key)))
+	p = append(p, key...)
+	return append(p, 0x12)
+}
+
+// putPrefix copies an entryPrefix to buf[p:] a word at a time (the bytes
+// past it land in space written next, or the slack), unless it is long.
+func putPrefix(buf []byte, p int, prefix []byte) int {
+	if len(prefix) > 32 {
+		return p + copy(buf[p:], prefix)
+	}
+	src := prefix[:cap(prefix)]
+	for i := 0; i < len(src); i += 8 {
+		binary.LittleEndian.PutUint64(buf[p+i:], binary.LittleEndian.Uint64(src[i:]))
+	}
+	return p + len(prefix)
 }
 
 // NewEncoder returns an Encoder for record batches with the given schema.
@@ -254,8 +270,11 @@ func (e *Encoder) Encode(rb arrow.RecordBatch, dst [][]byte) ([][]byte, error) {
 	e.mapLen = resize(e.mapLen, n)
 	clear(e.mapLen)
 	for _, s := range e.slots {
+		s.fl = resize(s.fl, n)
 		for r, raw := range s.raw[:n] {
-			el, _ := s.entryLen(raw)
+			fl := featureLen(s.kind, raw)
+			s.fl[r] = fl
+			el := len(s.prefix) + protowire.SizeVarint(uint64(fl)) + fl
 			e.mapLen[r] += 1 + protowire.SizeVarint(uint64(el)) + el
 		}
 	}
@@ -268,22 +287,22 @@ func (e *Encoder) Encode(rb arrow.RecordBatch, dst [][]byte) ([][]byte, error) {
 	}
 
 	// Pass 2, row by row: write.
-	if cap(e.arena) < total {
-		e.arena = make([]byte, 0, total+total/8)
+	if cap(e.arena) < total+slack {
+		e.arena = make([]byte, total+total/8+slack)
 	}
-	b := e.arena[:0]
+	buf := e.arena[:cap(e.arena)]
 	if e.seq != nil {
 		e.seq.rewind()
 	}
+	p := 0
 	for r := range n {
-		start := len(b)
-		b = e.appendRecord(b, r)
-		dst = append(dst, b[start:len(b):len(b)])
+		start := p
+		p = e.putRecord(buf, p, r)
+		dst = append(dst, buf[start:p:p])
 	}
-	if len(b) != total {
-		panic(fmt.Sprintf("example: encoded %d bytes, sized %d", len(b), total))
+	if p != total {
+		panic(fmt.Sprintf("example: encoded %d bytes, sized %d", p, total))
 	}
-	e.arena = b
 	return dst, nil
 }
 
@@ -326,28 +345,29 @@ func (e *Encoder) recordLen(r int) int {
 	return n
 }
 
-func (e *Encoder) appendRecord(b []byte, r int) []byte {
+// putRecord writes row r at buf[p:] and returns the position after it.
+func (e *Encoder) putRecord(buf []byte, p, r int) int {
 	if e.opts.RecordType == Example || e.hasContext() {
-		b = append(b, 0x0a) // Example.features or SequenceExample.context
-		b = appendVarint(b, uint64(e.mapLen[r]))
+		buf[p] = 0x0a // Example.features or SequenceExample.context
+		p = putVarint(buf, p+1, uint64(e.mapLen[r]))
 		for _, s := range e.slots {
-			raw := s.raw[r]
-			el, fl := s.entryLen(raw)
-			b = append(b, 0x0a)
-			b = appendVarint(b, uint64(el))
-			b = append(b, s.prefix...)
-			b = appendVarint(b, uint64(fl))
+			raw, fl := s.raw[r], s.fl[r]
+			el := len(s.prefix) + protowire.SizeVarint(uint64(fl)) + fl
+			buf[p] = 0x0a
+			p = putVarint(buf, p+1, uint64(el))
+			p = putPrefix(buf, p, s.prefix)
+			p = putVarint(buf, p, uint64(fl))
 			if raw >= 0 {
-				b = s.col.writeFeature(b, s.comp, r, raw)
+				p = s.col.putFeature(buf, p, s.comp, r, raw)
 			}
 		}
 	}
 	if e.seq != nil && e.seqLen[r] >= 0 {
-		b = append(b, 0x12) // SequenceExample.feature_lists
-		b = appendVarint(b, uint64(e.seqLen[r]))
-		b = e.seq.appendLists(b, r)
+		buf[p] = 0x12 // SequenceExample.feature_lists
+		p = putVarint(buf, p+1, uint64(e.seqLen[r]))
+		p = e.seq.putLists(buf, p, r)
 	}
-	return b
+	return p
 }
 
 // resize returns s with length n, reusing its memory if it can.

@@ -138,7 +138,7 @@ func (c *nullColumn) sizes(n int) (int, error) {
 	return n, nil
 }
 
-func (c *nullColumn) writeFeature(b []byte, _, _, _ int) []byte { return b }
+func (c *nullColumn) putFeature(_ []byte, p, _, _, _ int) int { return p }
 
 // plainColumn is a list column, or a column of values written as one-value
 // lists.
@@ -202,9 +202,9 @@ func (c *plainColumn) fail(err error) error {
 	return &featureError{name: c.name, err: err}
 }
 
-func (c *plainColumn) writeFeature(b []byte, _, r, raw int) []byte {
+func (c *plainColumn) putFeature(buf []byte, p, _, r, raw int) int {
 	s, e := c.rows.rng(r)
-	return c.leaf.appendFeature(b, s, e, raw)
+	return c.leaf.putFeature(buf, p, s, e, raw)
 }
 
 // raggedColumn writes a nested list as the components of a RaggedTensor.
@@ -256,29 +256,29 @@ func (c *raggedColumn) sizes(n int) (int, error) {
 	return n, nil
 }
 
-func (c *raggedColumn) writeFeature(b []byte, comp, r, raw int) []byte {
+func (c *raggedColumn) putFeature(buf []byte, p, comp, r, raw int) int {
 	s, e := c.rows.rng(r)
 	if comp == 0 {
 		for i := range c.levels {
 			s, e = c.levels[i].span(s, e)
 		}
-		return c.leaf.appendFeature(b, s, e, raw)
+		return c.leaf.putFeature(buf, p, s, e, raw)
 	}
 	for i := range comp - 1 {
 		s, e = c.levels[i].span(s, e)
 	}
 	lv, d := &c.levels[comp-1], c.adj[comp-1]
-	b = append(b, kindTag[KindInt64])
-	b = appendVarint(b, uint64(listLen(KindInt64, raw)))
+	buf[p] = kindTag[KindInt64]
+	p = putVarint(buf, p+1, uint64(listLen(KindInt64, raw)))
 	if raw == 0 {
-		return b
+		return p
 	}
-	b = append(b, 0x0a)
-	b = appendVarint(b, uint64(raw))
+	buf[p] = 0x0a
+	p = putVarint(buf, p+1, uint64(raw))
 	for j := s; j < e; j++ {
-		b = appendVarint(b, uint64(int64(lv.length(j))/d))
+		p = putVarint(buf, p, uint64(int64(lv.length(j))/d))
 	}
-	return b
+	return p
 }
 
 // seqColumn is the struct column of a SequenceExample's feature lists.
@@ -343,7 +343,7 @@ func newSeqColumn(name string, dt arrow.DataType, deterministic bool) (*seqColum
 			return nil, fmt.Errorf("example: sequence feature name %q is not valid UTF-8", f.Name)
 		}
 		ch := &seqChild{name: f.Name, outer: newLists(f.Type), inner: inner, leaf: newLeaf(elem)}
-		ch.prefix = newSlot(f.Name, 0, nil, 0).prefix
+		ch.prefix = entryPrefix(f.Name)
 		c.children = append(c.children, ch)
 	}
 	c.out = slices.Clone(c.children)
@@ -438,30 +438,30 @@ func (c *seqColumn) rewind() {
 	}
 }
 
-// appendLists appends the feature_lists body of row r.
-func (c *seqColumn) appendLists(b []byte, r int) []byte {
+// putLists writes the feature_lists body of row r.
+func (c *seqColumn) putLists(buf []byte, p, r int) int {
 	for _, ch := range c.out {
 		raw := ch.raw[r]
 		if raw < 0 {
 			continue
 		}
-		b = append(b, 0x0a)
-		b = appendVarint(b, uint64(len(ch.prefix)+protowire.SizeVarint(uint64(raw))+raw))
-		b = append(b, ch.prefix...)
-		b = appendVarint(b, uint64(raw))
+		buf[p] = 0x0a
+		p = putVarint(buf, p+1, uint64(len(ch.prefix)+protowire.SizeVarint(uint64(raw))+raw))
+		p = putPrefix(buf, p, ch.prefix)
+		p = putVarint(buf, p, uint64(raw))
 		js, je := ch.outer.rng(r)
 		for j := js; j < je; j++ {
 			fraw := ch.feats[ch.cur]
 			ch.cur++
-			b = append(b, 0x0a)
-			b = appendVarint(b, uint64(featureLen(ch.leaf.kind, fraw)))
+			buf[p] = 0x0a
+			p = putVarint(buf, p+1, uint64(featureLen(ch.leaf.kind, fraw)))
 			if fraw >= 0 {
 				s, e := ch.inner.rng(j)
-				b = ch.leaf.appendFeature(b, s, e, fraw)
+				p = ch.leaf.putFeature(buf, p, s, e, fraw)
 			}
 		}
 	}
-	return b
+	return p
 }
 
 // Ragged tensor representations.

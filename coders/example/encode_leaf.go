@@ -426,125 +426,120 @@ func (l *leaf) check(s, e int) error {
 	return nil
 }
 
-// appendList appends the body of the list message of elements [s, e),
-// whose raw size is raw >= 0.
-func (l *leaf) appendList(b []byte, s, e, raw int) []byte {
+// putList writes at buf[p:] the body of the list message of elements
+// [s, e), whose raw size is raw >= 0, and returns the position after it.
+// Like every put function it needs slack bytes of room after what it
+// writes (see putVarint).
+func (l *leaf) putList(buf []byte, p, s, e, raw int) int {
 	if s == e {
-		return b
+		return p
 	}
 	switch l.kind {
 	case KindFloat:
-		b = append(b, 0x0a)
-		b = protowire.AppendVarint(b, uint64(4*(e-s)))
-		return l.appendFloats(b, s, e)
+		buf[p] = 0x0a
+		p = putVarint(buf, p+1, uint64(4*(e-s)))
+		return l.putFloats(buf, p, s, e)
 	case KindInt64:
-		b = append(b, 0x0a)
-		b = protowire.AppendVarint(b, uint64(raw))
-		return l.appendInts(b, s, e)
+		buf[p] = 0x0a
+		p = putVarint(buf, p+1, uint64(raw))
+		return l.putInts(buf, p, s, e)
 	}
-	return l.appendBytes(b, s, e)
+	return l.putBytes(buf, p, s, e)
 }
 
-func (l *leaf) appendFloats(b []byte, s, e int) []byte {
+func (l *leaf) putFloats(buf []byte, p, s, e int) int {
 	switch l.t {
 	case leafFloat32:
-		return appendFloat32s(b, l.f32[s:e])
+		return putFloat32s(buf, p, l.f32[s:e])
 	case leafFloat64:
 		for _, v := range l.f64[s:e] {
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))
+			binary.LittleEndian.PutUint32(buf[p:], math.Float32bits(float32(v)))
+			p += 4
 		}
-		return b
+		return p
 	case leafFloat16:
 		for _, v := range l.f16[s:e] {
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(half(v)))
+			binary.LittleEndian.PutUint32(buf[p:], math.Float32bits(half(v)))
+			p += 4
 		}
-		return b
+		return p
 	case leafDict:
 		for i := s; i < e; i++ {
 			k, _ := l.dictIndex(i)
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(l.dict.floatAt(k)))
+			binary.LittleEndian.PutUint32(buf[p:], math.Float32bits(l.dict.floatAt(k)))
+			p += 4
 		}
-		return b
+		return p
 	}
-	panic("example: appendFloats on a non-float leaf")
+	panic("example: putFloats on a non-float leaf")
 }
 
-func (l *leaf) appendInts(b []byte, s, e int) []byte {
+func (l *leaf) putInts(buf []byte, p, s, e int) int {
 	switch l.t {
 	case leafBool:
 		for i := s; i < e; i++ {
 			if bitutil.BitIsSet(l.bits, l.boff+i) {
-				b = append(b, 1)
+				buf[p] = 1
 			} else {
-				b = append(b, 0)
+				buf[p] = 0
 			}
+			p++
 		}
-		return b
+		return p
 	case leafInt8:
-		return appendSigned(b, l.i8[s:e])
+		return putSigned(buf, p, l.i8[s:e])
 	case leafInt16:
-		return appendSigned(b, l.i16[s:e])
+		return putSigned(buf, p, l.i16[s:e])
 	case leafInt32:
-		return appendSigned(b, l.i32[s:e])
+		return putSigned(buf, p, l.i32[s:e])
 	case leafInt64:
-		return appendSigned(b, l.i64[s:e])
+		return putSigned(buf, p, l.i64[s:e])
 	case leafUint8:
-		return appendUnsigned(b, l.u8[s:e])
+		return putUnsigned(buf, p, l.u8[s:e])
 	case leafUint16:
-		return appendUnsigned(b, l.u16[s:e])
+		return putUnsigned(buf, p, l.u16[s:e])
 	case leafUint32:
-		return appendUnsigned(b, l.u32[s:e])
+		return putUnsigned(buf, p, l.u32[s:e])
 	case leafUint64:
-		return appendUnsigned(b, l.u64[s:e])
+		return putUnsigned(buf, p, l.u64[s:e])
 	case leafDict:
 		for i := s; i < e; i++ {
 			k, _ := l.dictIndex(i)
 			v, _ := l.dict.intAt(k)
-			b = protowire.AppendVarint(b, uint64(v))
+			p = putVarint(buf, p, uint64(v))
 		}
-		return b
+		return p
 	}
-	panic("example: appendInts on a non-integer leaf")
+	panic("example: putInts on a non-integer leaf")
 }
 
-func (l *leaf) appendBytes(b []byte, s, e int) []byte {
+func (l *leaf) putBytes(buf []byte, p, s, e int) int {
 	switch l.t {
 	case leafBinary:
 		o := l.o32[s : e+1]
 		for i := range e - s {
-			v := l.data[o[i]:o[i+1]]
-			b = append(b, 0x0a)
-			b = protowire.AppendVarint(b, uint64(len(v)))
-			b = append(b, v...)
+			p = putBytesField(buf, p, l.data, int(o[i]), int(o[i+1]))
 		}
-		return b
+		return p
 	case leafLargeBinary:
 		o := l.o64[s : e+1]
 		for i := range e - s {
-			v := l.data[o[i]:o[i+1]]
-			b = append(b, 0x0a)
-			b = protowire.AppendVarint(b, uint64(len(v)))
-			b = append(b, v...)
+			p = putBytesField(buf, p, l.data, int(o[i]), int(o[i+1]))
 		}
-		return b
+		return p
 	case leafFixedBinary:
 		for i := s; i < e; i++ {
-			b = append(b, 0x0a)
-			b = protowire.AppendVarint(b, uint64(l.width))
-			b = append(b, l.data[i*l.width:(i+1)*l.width]...)
+			p = putBytesField(buf, p, l.data, i*l.width, (i+1)*l.width)
 		}
-		return b
+		return p
 	case leafDict:
 		for i := s; i < e; i++ {
 			k, _ := l.dictIndex(i)
-			v := l.dict.bytesAt(k)
-			b = append(b, 0x0a)
-			b = protowire.AppendVarint(b, uint64(len(v)))
-			b = append(b, v...)
+			p = l.dict.putBytes(buf, p, k, k+1)
 		}
-		return b
+		return p
 	}
-	panic("example: appendBytes on a non-bytes leaf")
+	panic("example: putBytes on a non-bytes leaf")
 }
 
 // Feature framing.
@@ -578,15 +573,47 @@ func featureLen(k Kind, raw int) int {
 	return 1 + protowire.SizeVarint(uint64(n)) + n
 }
 
-// appendFeature appends the body of a Feature message holding the elements
+// putFeature writes the body of a Feature message holding the elements
 // [s, e) of l, of raw size raw (nothing when raw < 0).
-func (l *leaf) appendFeature(b []byte, s, e, raw int) []byte {
+func (l *leaf) putFeature(buf []byte, p, s, e, raw int) int {
 	if raw < 0 {
-		return b
+		return p
 	}
-	b = append(b, kindTag[l.kind])
-	b = protowire.AppendVarint(b, uint64(listLen(l.kind, raw)))
-	return l.appendList(b, s, e, raw)
+	// The types tfx-bsl and the decoder use, with one switch.
+	switch l.t {
+	case leafFloat32:
+		if raw == 0 {
+			binary.LittleEndian.PutUint16(buf[p:], 0x0012)
+			return p + 2
+		}
+		n := 4 * raw
+		buf[p] = 0x12
+		p = putVarint(buf, p+1, uint64(1+protowire.SizeVarint(uint64(n))+n))
+		buf[p] = 0x0a
+		p = putVarint(buf, p+1, uint64(n))
+		return putFloat32s(buf, p, l.f32[s:e])
+	case leafInt64:
+		if raw == 0 {
+			binary.LittleEndian.PutUint16(buf[p:], 0x001a)
+			return p + 2
+		}
+		buf[p] = 0x1a
+		p = putVarint(buf, p+1, uint64(1+protowire.SizeVarint(uint64(raw))+raw))
+		buf[p] = 0x0a
+		p = putVarint(buf, p+1, uint64(raw))
+		return putSigned(buf, p, l.i64[s:e])
+	case leafLargeBinary:
+		buf[p] = 0x0a
+		p = putVarint(buf, p+1, uint64(raw))
+		o := l.o64[s : e+1]
+		for i := range e - s {
+			p = putBytesField(buf, p, l.data, int(o[i]), int(o[i+1]))
+		}
+		return p
+	}
+	buf[p] = kindTag[l.kind]
+	p = putVarint(buf, p+1, uint64(listLen(l.kind, raw)))
+	return l.putList(buf, p, s, e, raw)
 }
 
 // Value loops.
@@ -630,26 +657,87 @@ func countAbove[T unsigned](v []T, limit T) int {
 	return n
 }
 
-func appendSigned[T signed](b []byte, v []T) []byte {
+// putSigned writes v as packed varints: putVarintWide, inlined.
+func putSigned[T signed](buf []byte, p int, v []T) int {
 	for _, x := range v {
-		b = appendVarint(b, uint64(int64(x)))
+		u := uint64(int64(x))
+		n := protowire.SizeVarint(u)
+		binary.LittleEndian.PutUint64(buf[p:], spread7(u)|contBits[n])
+		top := u >> 63
+		binary.LittleEndian.PutUint16(buf[p+8:], uint16(u>>56&0x7f|top<<7|top<<8))
+		p += n
 	}
-	return b
+	return p
 }
 
-func appendUnsigned[T unsigned](b []byte, v []T) []byte {
+// putUnsigned writes v as packed varints: putVarintWide, inlined.
+func putUnsigned[T unsigned](buf []byte, p int, v []T) int {
 	for _, x := range v {
-		b = appendVarint(b, uint64(x))
+		u := uint64(x)
+		n := protowire.SizeVarint(u)
+		binary.LittleEndian.PutUint64(buf[p:], spread7(u)|contBits[n])
+		top := u >> 63
+		binary.LittleEndian.PutUint16(buf[p+8:], uint16(u>>56&0x7f|top<<7|top<<8))
+		p += n
 	}
-	return b
+	return p
 }
 
-// appendVarint is protowire.AppendVarint with a fast path for one byte.
-func appendVarint(b []byte, v uint64) []byte {
+// slack is the room the arena keeps after the last record: the varint
+// writers store 8 or 10 bytes at a time, of which they may use only one.
+const slack = 16
+
+// contBits has the continuation bit set in the first n-1 of 8 bytes.
+var contBits = [11]uint64{0, 0, 0x80, 0x8080, 0x808080, 0x80808080, 0x8080808080, 0x808080808080, 0x80808080808080,
+	0x8080808080808080, 0x8080808080808080}
+
+// spread7 spreads the low 56 bits of v into 8 bytes of 7 bits each.
+func spread7(v uint64) uint64 {
+	return v&0x7f | v<<1&(0x7f<<8) | v<<2&(0x7f<<16) | v<<3&(0x7f<<24) |
+		v<<4&(0x7f<<32) | v<<5&(0x7f<<40) | v<<6&(0x7f<<48) | v<<7&(0x7f<<56)
+}
+
+// putVarint writes v as a varint at buf[p:], which must have room for 8
+// bytes (10 for values of 2^56 and above), and returns the position after.
+// It suits lengths and tags, which are mostly small.
+func putVarint(buf []byte, p int, v uint64) int {
 	if v < 0x80 {
-		return append(b, byte(v))
+		buf[p] = byte(v)
+		return p + 1
 	}
-	return protowire.AppendVarint(b, v)
+	return putVarintWide(buf, p, v)
+}
+
+// putVarintWide is putVarint without branches, for values of any size (a
+// packed list of int64 mixes 1-byte and 10-byte values unpredictably). It
+// always stores 10 bytes.
+func putVarintWide(buf []byte, p int, v uint64) int {
+	n := protowire.SizeVarint(v)
+	binary.LittleEndian.PutUint64(buf[p:], spread7(v)|contBits[n])
+	// Bytes 9 and 10, used only when v >= 2^56.
+	top := v >> 63
+	binary.LittleEndian.PutUint16(buf[p+8:], uint16(v>>56&0x7f|top<<7|top<<8))
+	return p + n
+}
+
+// putBytesField writes data[s:e] as field 1 of type bytes.
+func putBytesField(buf []byte, p int, data []byte, s, e int) int {
+	n := e - s
+	if n < 0x80 {
+		binary.LittleEndian.PutUint16(buf[p:], 0x0a|uint16(n)<<8)
+		p += 2
+	} else {
+		buf[p] = 0x0a
+		p = putVarintWide(buf, p+1, uint64(n))
+	}
+	if n <= 16 && s+16 <= len(data) {
+		// Short values: two word copies instead of a call to memmove.
+		// The bytes beyond n land in space written next (or the slack).
+		binary.LittleEndian.PutUint64(buf[p:], binary.LittleEndian.Uint64(data[s:]))
+		binary.LittleEndian.PutUint64(buf[p+8:], binary.LittleEndian.Uint64(data[s+8:]))
+		return p + n
+	}
+	return p + copy(buf[p:], data[s:e])
 }
 
 var littleEndian = func() bool {
@@ -657,18 +745,19 @@ var littleEndian = func() bool {
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }()
 
-// appendFloat32s appends v as little-endian fixed32 values.
-func appendFloat32s(b []byte, v []float32) []byte {
+// putFloat32s writes v as little-endian fixed32 values.
+func putFloat32s(buf []byte, p int, v []float32) int {
 	if len(v) == 0 {
-		return b
+		return p
 	}
 	if littleEndian {
-		return append(b, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))...)
+		return p + copy(buf[p:], unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v)))
 	}
 	for _, f := range v {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(f))
+		binary.LittleEndian.PutUint32(buf[p:], math.Float32bits(f))
+		p += 4
 	}
-	return b
+	return p
 }
 
 // half converts a float16 to float32 exactly. (arrow-go's Num.Float32
