@@ -4,10 +4,12 @@ import (
 	"bytes"
 	stdgzip "compress/gzip"
 	stdzlib "compress/zlib"
+	"encoding/binary"
 	"io"
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 )
 
 const benchSize = 64 << 20 // bytes of framed records in the benchmark stream
@@ -72,6 +74,14 @@ func benchData(b *testing.B) ([][]byte, []byte, map[Compression][]byte) {
 	return bench.recs, bench.plain, bench.comp
 }
 
+// reportCPU adds a cpu-ns/op metric: the process's CPU time per
+// operation, since start. Run it after the loop.
+func reportCPU(b *testing.B, start time.Duration) {
+	if now, ok := processCPU(); ok && b.N > 0 {
+		b.ReportMetric(float64(now-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // BenchmarkRead reads the whole stream per iteration, checking every CRC.
 // Throughput is in uncompressed (framed) bytes.
 func BenchmarkRead(b *testing.B) {
@@ -94,6 +104,8 @@ func BenchmarkRead(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(plain)))
 			b.ReportAllocs()
+			cpu, _ := processCPU()
+			defer reportCPU(b, cpu)
 			for b.Loop() {
 				var src io.Reader = bytes.NewReader(bc.in)
 				var opts []ReaderOption
@@ -147,11 +159,53 @@ func BenchmarkCopy(b *testing.B) {
 	sink := &copySink{buf: make([]byte, defaultBufferSize)}
 	b.SetBytes(int64(len(plain)))
 	b.ReportAllocs()
+	cpu, _ := processCPU()
+	defer reportCPU(b, cpu)
 	for b.Loop() {
 		if _, err := io.Copy(sink, bytes.NewReader(plain)); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCRC is the other half of the floor under BenchmarkRead/none:
+// checking both CRCs of every record where it lies, with no copy.
+// Read/none costs about Copy + CRC.
+func BenchmarkCRC(b *testing.B) {
+	_, plain, _ := benchData(b)
+	b.SetBytes(int64(len(plain)))
+	b.ReportAllocs()
+	cpu, _ := processCPU()
+	defer reportCPU(b, cpu)
+	for b.Loop() {
+		for p := plain; len(p) > 0; {
+			n := int(binary.LittleEndian.Uint64(p))
+			if !validHeader(p) || maskedCRC(p[headerSize:headerSize+n]) != binary.LittleEndian.Uint32(p[headerSize+n:]) {
+				b.Fatal("bad CRC")
+			}
+			p = p[headerSize+n+footerSize:]
+		}
+	}
+}
+
+// BenchmarkLengthCRC compares the table-driven CRC of a length field with
+// crc32.Checksum on its 8 bytes.
+func BenchmarkLengthCRC(b *testing.B) {
+	hdr := header(1000)
+	b.Run("table", func(b *testing.B) {
+		for b.Loop() {
+			if !validHeader(hdr) {
+				b.Fatal("bad")
+			}
+		}
+	})
+	b.Run("crc32.Checksum", func(b *testing.B) {
+		for b.Loop() {
+			if maskedCRC(hdr[:8]) != binary.LittleEndian.Uint32(hdr[8:]) {
+				b.Fatal("bad")
+			}
+		}
+	})
 }
 
 // BenchmarkNext measures one record per operation, in the steady state
@@ -165,6 +219,8 @@ func BenchmarkNext(b *testing.B) {
 	}
 	b.SetBytes(int64(cycle / 1000))
 	b.ReportAllocs()
+	cpu, _ := processCPU()
+	defer reportCPU(b, cpu)
 	for b.Loop() {
 		if _, err := r.Next(); err != nil {
 			b.Fatal(err)
@@ -179,6 +235,8 @@ func BenchmarkWrite(b *testing.B) {
 		b.Run(c.String(), func(b *testing.B) {
 			b.SetBytes(int64(len(plain)))
 			b.ReportAllocs()
+			cpu, _ := processCPU()
+			defer reportCPU(b, cpu)
 			for b.Loop() {
 				w, err := NewWriter(io.Discard, WithWriterCompression(c))
 				if err != nil {

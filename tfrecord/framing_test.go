@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"hash/crc32"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -98,5 +99,27 @@ func TestAppendRecordAllocs(t *testing.T) {
 	dst := make([]byte, 0, 2000)
 	if allocs := testing.AllocsPerRun(100, func() { dst = AppendRecord(dst[:0], rec) }); allocs != 0 {
 		t.Errorf("%v allocations per AppendRecord into a large enough slice, want 0", allocs)
+	}
+}
+
+// TestLengthCRC compares the table-driven CRC of length fields with
+// hash/crc32 and with the bitwise reference.
+func TestLengthCRC(t *testing.T) {
+	values := []uint64{0, 1, 3, 0x9c78, 1 << 30, 1<<62 + 12345, 1<<64 - 1}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 1000 {
+		values = append(values, rng.Uint64(), rng.Uint64()>>rng.IntN(64))
+	}
+	for _, v := range values {
+		b := le64(v)
+		if got, want := lengthCRC(b), maskedCRC(b); got != want {
+			t.Fatalf("lengthCRC(%#x) = %#08x, hash/crc32 gives %#08x", v, got, want)
+		}
+		if got, want := lengthCRC(b), refMask(refCRC(b)); got != want {
+			t.Fatalf("lengthCRC(%#x) = %#08x, reference gives %#08x", v, got, want)
+		}
+	}
+	if got := lengthCRC(le64(3)); got != 0x0e4999b0 {
+		t.Errorf("lengthCRC(LE64(3)) = %#08x, want 0x0e4999b0", got)
 	}
 }

@@ -110,7 +110,7 @@ func (w *Writer) Write(rec []byte) error {
 		return errWriterClosed
 	}
 	binary.LittleEndian.PutUint64(w.scr[:8], uint64(len(rec)))
-	binary.LittleEndian.PutUint32(w.scr[8:], maskedCRC(w.scr[:8]))
+	binary.LittleEndian.PutUint32(w.scr[8:], lengthCRC(w.scr[:8]))
 	if _, err := w.bw.Write(w.scr[:]); err != nil {
 		return w.fail(err)
 	}
