@@ -16,13 +16,16 @@ const (
 	Arrow       Format = "arrow"  // Arrow IPC file format
 	ArrowStream Format = "arrows" // Arrow IPC stream format
 	Parquet     Format = "parquet"
+	JSONL       Format = "jsonl" // JSON lines, one object per row
 )
 
 // ParseFormat checks a format name given by a user.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(s)); f {
-	case TFRecord, Arrow, ArrowStream, Parquet:
+	case TFRecord, Arrow, ArrowStream, Parquet, JSONL:
 		return f, nil
+	case "ndjson", "json":
+		return JSONL, nil
 	case "pq":
 		return Parquet, nil
 	case "feather", "ipc":
@@ -32,7 +35,7 @@ func ParseFormat(s string) (Format, error) {
 	case "tfrecords":
 		return TFRecord, nil
 	}
-	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, parquet, arrow or arrows)", s)
+	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, parquet, arrow, arrows or jsonl)", s)
 }
 
 // DetectFormat tells the format of a file from its name. A compression
@@ -53,6 +56,8 @@ func DetectFormat(path string) (Format, error) {
 		return ArrowStream, nil
 	case ".parquet", ".pq":
 		return Parquet, nil
+	case ".jsonl", ".ndjson":
+		return JSONL, nil
 	}
 	if strings.Contains(name, "tfrecord") {
 		return TFRecord, nil // data_tfrecord-00000-of-00001, train.tfrecord-00001-of-00010

@@ -87,6 +87,8 @@ func Open(ctx context.Context, patterns []string, opts ReadOptions) (array.Recor
 		return newChain(paths, func(path string) (array.RecordReader, io.Closer, error) {
 			return openIPC(path, format, &opts)
 		})
+	case JSONL:
+		return openJSONL(paths, opts)
 	case Parquet:
 		return newChain(paths, func(path string) (array.RecordReader, io.Closer, error) {
 			return openParquet(ctx, path, &opts)

@@ -83,6 +83,8 @@ func Create(path string, schema *arrow.Schema, opts WriteOptions) (Writer, error
 		return createTFRecord(path, schema, opts)
 	case Parquet:
 		return createParquet(path, schema, opts)
+	case JSONL:
+		return createJSONL(path, schema, opts)
 	case Arrow, ArrowStream:
 		if opts.Shards > 1 {
 			return nil, fmt.Errorf("tfxio: --shards works for TFRecord and Parquet output only")
