@@ -161,3 +161,10 @@ func equalRecords(a, b [][]byte) bool {
 
 // iotestHalf reads b half a request at a time.
 func iotestHalf(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) }
+
+// smallBuffer starts the reader with a 64-byte buffer: loops that create
+// thousands of readers stay cheap, and refills and growth happen often.
+func smallBuffer(c *readerConfig) error {
+	c.bufferSize = 64
+	return nil
+}

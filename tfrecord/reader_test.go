@@ -189,7 +189,7 @@ func TestFlipEveryByte(t *testing.T) {
 			if pos < headerSize {
 				wantReason = LengthCRCMismatch
 			}
-			got, err := readBytes(t, damaged, WithCompression(None))
+			got, err := readBytes(t, damaged, WithCompression(None), smallBuffer)
 			if err == nil {
 				t.Fatalf("byte %d ^ %#x: no error; read %s", i, flip, describe(got))
 			}
@@ -204,7 +204,7 @@ func TestFlipEveryByte(t *testing.T) {
 			// Without checksums the reader may only notice damage to the
 			// length, but it must not panic, and what it reports is
 			// corruption.
-			got, err = readBytes(t, damaged, WithCompression(None), WithVerifyChecksums(false))
+			got, err = readBytes(t, damaged, WithCompression(None), WithVerifyChecksums(false), smallBuffer)
 			if err != nil && !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("byte %d ^ %#x, no checks: error %v is not ErrCorrupt", i, flip, err)
 			}
@@ -229,7 +229,7 @@ func TestCutEveryLength(t *testing.T) {
 		if cut == len(in) {
 			rec = len(recs)
 		}
-		got, err := readBytes(t, in[:cut])
+		got, err := readBytes(t, in[:cut], smallBuffer)
 		if cut == starts[rec] {
 			if err != nil {
 				t.Fatalf("cut %d at a boundary: %v", cut, err)
@@ -298,7 +298,7 @@ func TestOffsetIndex(t *testing.T) {
 // TestLargeRecords reads records larger than the buffer, from readers
 // that return few bytes at a time.
 func TestLargeRecords(t *testing.T) {
-	big := make([]byte, 3<<20)
+	big := make([]byte, 600<<10) // more than twice the default buffer
 	for i := range big {
 		big[i] = byte(i * 31)
 	}
@@ -318,13 +318,7 @@ func TestLargeRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := bytes.NewReader(in)
-			if tt.name == "one byte reads, small buffer" {
-				if testing.Short() {
-					t.Skip("slow with -short")
-				}
-			}
-			r, err := NewReader(tt.wrap(src), tt.opts...)
+			r, err := NewReader(tt.wrap(bytes.NewReader(in)), tt.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}

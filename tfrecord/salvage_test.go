@@ -193,7 +193,7 @@ func TestSalvageEveryByte(t *testing.T) {
 		for starts[k+1] <= i {
 			k++
 		}
-		r, err := NewReader(bytes.NewReader(damaged), WithSalvage(true))
+		r, err := NewReader(bytes.NewReader(damaged), WithSalvage(true), smallBuffer)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestSalvageCutEveryLength(t *testing.T) {
 	in := refFrame(recs...)
 	starts := recordStarts(recs)
 	for cut := range len(in) {
-		r, err := NewReader(bytes.NewReader(in[:cut]), WithSalvage(true))
+		r, err := NewReader(bytes.NewReader(in[:cut]), WithSalvage(true), smallBuffer)
 		if err != nil {
 			t.Fatal(err)
 		}
