@@ -129,10 +129,13 @@ func (d *Decoder) ArrowSchema() (*arrow.Schema, error) {
 // bytewise order, each typed by the first kind seen; names never seen
 // with a kind become columns of Arrow type null. Decoding fails as a
 // whole when a record cannot be parsed ([ErrParseExample],
-// [ErrParseSequenceExample]) or has a feature of the wrong kind
-// ([*KindError]); the error is a [*RecordError] with the record's index.
+// [ErrParseSequenceExample]), has a feature of the wrong kind
+// ([*KindError]) or, for utf8 columns, bytes that are not UTF-8
+// ([*UTF8Error]); the error is a [*RecordError] with the record's index.
 // When a record has several wrong features, the error names the context
-// feature with the bytewise smallest name, else the feature list.
+// feature with the bytewise smallest name, else the feature list with
+// the smallest name. With [List] or [Binary] types, a batch with more
+// than 2^31-1 values or bytes in a column fails too.
 func (d *Decoder) Decode(records [][]byte) (arrow.RecordBatch, error) {
 	d.startBatch()
 	for i, r := range records {
