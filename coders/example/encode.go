@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -88,6 +89,7 @@ type Encoder struct {
 	seq    *seqColumn  // nil without a sequence column
 
 	arena  []byte
+	ints   []int // backs the per-row sizes below and in slots and seq
 	mapLen []int // per row: the (context) feature map body length
 	seqLen []int // per row: the feature_lists body length, -1 if absent
 }
@@ -254,6 +256,7 @@ func (e *Encoder) Encode(rb arrow.RecordBatch, dst [][]byte) ([][]byte, error) {
 	for i, c := range e.cols {
 		c.bind(rb.Column(i))
 	}
+	e.carve(n)
 
 	// Pass 1, column by column: the raw size of every feature.
 	limit, firstErr := n, error(nil)
@@ -267,10 +270,8 @@ func (e *Encoder) Encode(rb arrow.RecordBatch, dst [][]byte) ([][]byte, error) {
 	}
 
 	// The length of every record, and of all of them.
-	e.mapLen = resize(e.mapLen, n)
 	clear(e.mapLen)
 	for _, s := range e.slots {
-		s.fl = resize(s.fl, n)
 		for r, raw := range s.raw[:n] {
 			fl := featureLen(s.kind, raw)
 			s.fl[r] = fl
@@ -279,7 +280,7 @@ func (e *Encoder) Encode(rb arrow.RecordBatch, dst [][]byte) ([][]byte, error) {
 		}
 	}
 	if e.seq != nil {
-		e.seqLen = e.seq.lengths(e.seqLen, n)
+		e.seq.lengths(e.seqLen)
 	}
 	total := 0
 	for r := range n {
@@ -370,10 +371,53 @@ func (e *Encoder) putRecord(buf []byte, p, r int) int {
 	return p
 }
 
-// resize returns s with length n, reusing its memory if it can.
-func resize(s []int, n int) []int {
-	if cap(s) < n {
-		return make([]int, n, n+n/8)
+// carve cuts the per-row size arrays of a batch of n rows from e.ints.
+func (e *Encoder) carve(n int) {
+	m := 2*len(e.slots) + 1
+	if e.seq != nil {
+		m += len(e.seq.children) + 1
 	}
-	return s[:n]
+	if cap(e.ints) < m*n {
+		e.ints = make([]int, m*n, m*n+m*n/8)
+	}
+	ints := e.ints[:m*n]
+	take := func() []int {
+		s := ints[:n:n]
+		ints = ints[n:]
+		return s
+	}
+	for _, s := range e.slots {
+		s.raw, s.fl = take(), take()
+	}
+	e.mapLen = take()
+	if e.seq != nil {
+		for _, ch := range e.seq.children {
+			ch.raw = take()
+		}
+		e.seqLen = take()
+	}
+}
+
+// scratchPool holds the memory of Encoders that [EncodeAll] made and is
+// done with, for the next.
+var scratchPool sync.Pool
+
+type scratch struct {
+	arena []byte
+	ints  []int
+}
+
+// takeScratch gives e memory from scratchPool, if there is some.
+func (e *Encoder) takeScratch() {
+	if s, ok := scratchPool.Get().(*scratch); ok {
+		e.arena, e.ints = s.arena, s.ints
+	}
+}
+
+// giveScratch puts e's memory into scratchPool; e must not be used again.
+func (e *Encoder) giveScratch() {
+	if e.arena != nil || e.ints != nil {
+		scratchPool.Put(&scratch{arena: e.arena, ints: e.ints})
+		e.arena, e.ints = nil, nil
+	}
 }

@@ -130,8 +130,7 @@ func (c *nullColumn) bind(arrow.Array) {}
 
 func (c *nullColumn) sizes(n int) (int, error) {
 	for _, s := range c.slots {
-		s.raw = resize(s.raw, n)
-		for i := range s.raw {
+		for i := range s.raw[:n] {
 			s.raw[i] = -1
 		}
 	}
@@ -158,8 +157,7 @@ func (c *plainColumn) bind(a arrow.Array) {
 }
 
 func (c *plainColumn) sizes(n int) (int, error) {
-	c.slot.raw = resize(c.slot.raw, n)
-	raw := c.slot.raw
+	raw := c.slot.raw[:n]
 	l := c.leaf
 	if c.rows.k == listScalar {
 		for r := range raw {
@@ -227,9 +225,6 @@ func (c *raggedColumn) bind(a arrow.Array) {
 }
 
 func (c *raggedColumn) sizes(n int) (int, error) {
-	for _, s := range c.slots {
-		s.raw = resize(s.raw, n)
-	}
 	for r := range n {
 		if c.rows.isNull(r) {
 			for _, s := range c.slots {
@@ -383,7 +378,6 @@ func (c *seqColumn) sizes(n int) (int, error) {
 
 // childSizes computes the sizes of rows [0, n) of one feature list.
 func (c *seqColumn) childSizes(ch *seqChild, n int) (int, error) {
-	ch.raw = resize(ch.raw, n)
 	ch.feats = ch.feats[:0]
 	for r := range n {
 		if c.rowNull(r) || ch.outer.isNull(r) {
@@ -411,9 +405,9 @@ func (c *seqColumn) childSizes(ch *seqChild, n int) (int, error) {
 	return n, nil
 }
 
-// lengths returns the feature_lists body length of rows [0, n) in dst.
-func (c *seqColumn) lengths(dst []int, n int) []int {
-	dst = resize(dst, n)
+// lengths sets dst[r] to the feature_lists body length of row r.
+func (c *seqColumn) lengths(dst []int) {
+	n := len(dst)
 	for r := range dst {
 		if c.rowNull(r) {
 			dst[r] = -1
@@ -429,7 +423,6 @@ func (c *seqColumn) lengths(dst []int, n int) []int {
 			}
 		}
 	}
-	return dst
 }
 
 func (c *seqColumn) rewind() {

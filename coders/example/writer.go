@@ -33,13 +33,29 @@ func EncodeAll(ctx context.Context, rr array.RecordReader, opts EncodeOptions, w
 	if err != nil {
 		return 0, err
 	}
+	// Encoders for the workers, made as needed (each holds its records
+	// until the sink has written them); at the end their memory goes to
+	// the next EncodeAll.
+	var made []*Encoder
+	var madeMu sync.Mutex
+	defer func() {
+		for _, e := range made {
+			e.giveScratch()
+		}
+	}()
 	encoders := sync.Pool{New: func() any {
 		e, err := opts.NewEncoder(rr.Schema())
 		if err != nil {
 			panic("example: NewEncoder failed on a schema it accepted: " + err.Error())
 		}
+		e.takeScratch()
+		madeMu.Lock()
+		made = append(made, e)
+		madeMu.Unlock()
 		return &encodedBatch{enc: e}
 	}}
+	first.takeScratch()
+	made = append(made, first)
 	encoders.Put(&encodedBatch{enc: first})
 
 	// Batches retained by src and not yet released by a worker. Map does
