@@ -83,6 +83,9 @@ func AppendRow(dst []byte, rb arrow.RecordBatch, row int) []byte {
 	return append(dst, '}')
 }
 
+// AppendValue appends the JSON of arr[i] to b.
+func AppendValue(b []byte, arr arrow.Array, i int) []byte { return appendValue(b, arr, i) }
+
 // appendValue appends the JSON of arr[i].
 func appendValue(b []byte, arr arrow.Array, i int) []byte {
 	if arr.IsNull(i) {
