@@ -95,13 +95,11 @@ func WithSalvage(salvage bool) ReaderOption {
 type Reader struct {
 	cfg   readerConfig
 	comp  Compression
-	src   io.Reader // the decompressed stream
-	codec io.Closer // releases the decompressor; nil for None
+	src   io.Reader // the decompressed stream: raw, or a decompressor over prefix
+	codec io.Closer // releases the decompressor; nil if there is none
 
-	// raw wraps the caller's reader when a decompressor sits on top of it,
-	// to tell its I/O errors from the decompressor's.
-	raw    rawReader
-	prefix prefixReader // the sniffed bytes, replayed to the decompressor
+	raw    rawReader    // the caller's reader, guarded
+	prefix prefixReader // the sniffed bytes, replayed to the decompressor, then raw
 
 	buf    []byte // buf[r:w] is read but not consumed; buf[r] is at offset off
 	r, w   int
@@ -191,8 +189,7 @@ func NewReader(r io.Reader, opts ...ReaderOption) (*Reader, error) {
 	}
 	dec, closer, err := decompressor(rd.comp, src, cfg.maxWindow)
 	if err != nil {
-		rd.srcErr = err
-		rd.codec = closerFunc(func() {}) // marks errors as the codec's
+		rd.srcErr = err // Next reports it, as a read or a decompression failure
 		return rd, nil
 	}
 	rd.src, rd.codec = dec, closer
@@ -286,6 +283,8 @@ func (r *Reader) Next() ([]byte, error) {
 // then srcErr says why. The buffer grows only when it is full of bytes that
 // arrived, so a bogus length in a short stream allocates nothing.
 func (r *Reader) fill(n int) int {
+	// Reads in a row that returned nothing. rawReader guards the caller's
+	// reader; this guards a decompressor.
 	empty := 0
 	for r.w-r.r < n && r.srcErr == nil {
 		if len(r.buf)-r.r < n && r.r > 0 {
@@ -300,10 +299,6 @@ func (r *Reader) fill(n int) int {
 			r.buf = buf
 		}
 		m, err := r.src.Read(r.buf[r.w:])
-		if m < 0 || m > len(r.buf)-r.w {
-			err = fmt.Errorf("tfrecord: reader returned invalid count %d", m)
-			m = 0
-		}
 		r.w += m
 		if err != nil {
 			r.srcErr = err
@@ -323,7 +318,7 @@ func (r *Reader) fail(reason Reason, want int64, got int) error {
 	e := &Error{Reason: reason, Want: want, Got: int64(got)}
 	err := r.srcErr
 	switch {
-	case r.codec == nil && err != io.EOF, r.raw.err != nil && errors.Is(err, r.raw.err):
+	case r.raw.err != nil && errors.Is(err, r.raw.err):
 		e.Reason, e.Want, e.Got, e.Err = ReadFailed, 0, 0, err
 		return r.damage(e, dropRest, 0)
 	case (err == io.EOF || err == io.ErrUnexpectedEOF) && (got > 0 || reason == TruncatedData):
@@ -406,8 +401,9 @@ func scanHeader(b []byte, max uint64) (int, bool) {
 
 // rawReader reads from the caller's reader. It remembers the first error
 // other than io.EOF, so that a decompressor's report of it can be told from
-// a decompression failure, and it turns endless empty reads into
-// io.ErrNoProgress, which some decompressors would spin on.
+// a decompression failure. It turns endless empty reads into
+// io.ErrNoProgress (some decompressors would spin on them) and impossible
+// counts into an error (bufio would panic on them).
 type rawReader struct {
 	r     io.Reader
 	err   error
@@ -416,6 +412,9 @@ type rawReader struct {
 
 func (s *rawReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
+	if n < 0 || n > len(p) {
+		n, err = 0, fmt.Errorf("tfrecord: reader returned invalid count %d", n)
+	}
 	if n == 0 && err == nil && len(p) > 0 {
 		if s.empty++; s.empty >= maxNoProgress {
 			err = io.ErrNoProgress
