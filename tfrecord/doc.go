@@ -50,10 +50,11 @@
 //   - Next still returns an [*Error] for each damaged region, once, so
 //     that the caller can report it; the next call skips the region and
 //     returns the record after it.
-//   - After a damaged header (length CRC mismatch, too-large length,
-//     truncation) the reader scans forward byte by byte from the header's
-//     offset plus one to the next offset with a length of at most the
-//     maximum record size and a matching length CRC.
+//   - After a damaged header (length CRC mismatch, too-large length) or a
+//     truncated record, the reader scans forward byte by byte, from the
+//     record's offset plus one, to the next offset with a length of at most
+//     the maximum record size and a matching length CRC (checked even when
+//     [WithVerifyChecksums] is off).
 //   - A record with a data CRC mismatch has a trustworthy length, so just
 //     that record is skipped. This avoids taking TFRecord bytes stored
 //     inside a record's data for records.
