@@ -125,17 +125,20 @@ func createParquet(path string, schema *arrow.Schema, opts WriteOptions) (Writer
 	pp := []parquet.WriterProperty{
 		parquet.WithCompression(codec),
 		parquet.WithAllocator(mem),
-		parquet.WithMaxRowGroupLength(1 << 20),
+		parquet.WithMaxRowGroupLength(64 << 10), // bounded buffering; still large enough to scan well
 	}
 	// Dictionary encoding hashes floats, and every NaN hashes alike: NaN
-	// payloads would be lost. Float columns are written plain instead.
+	// payloads would be lost. Float columns are written plain instead. So
+	// are integer columns: hashing them cost half the time of a convert
+	// (their dictionary grows with every distinct id and timestamp), and
+	// zstd compresses small repeated integers well on its own.
 	psc, err := pqarrow.ToParquet(schema, parquet.NewWriterProperties(pp...), arrProps)
 	if err != nil {
 		return nil, fmt.Errorf("tfxio: %s: %w", path, err)
 	}
 	for i := range psc.NumColumns() {
 		col := psc.Column(i)
-		if t := col.PhysicalType(); t == parquet.Types.Float || t == parquet.Types.Double {
+		if t := col.PhysicalType(); t != parquet.Types.ByteArray && t != parquet.Types.FixedLenByteArray {
 			pp = append(pp, parquet.WithDictionaryPath(col.ColumnPath(), false))
 		}
 	}
