@@ -31,7 +31,7 @@ import (
 //     large_list_view;
 //   - values: float32, float64 and float16 give float_list; bool and every
 //     integer width give int64_list (a uint64 above MaxInt64 fails the
-//     batch with a [RecordError] naming the row and column); binary,
+//     batch with a [*RecordError] naming the row and column); binary,
 //     large_binary, utf8, large_utf8, fixed_size_binary and dictionaries of
 //     any of these value types give bytes_list;
 //   - a column of those value types that is not a list writes one-value
@@ -44,7 +44,8 @@ import (
 // stays NaN (its payload truncated to 23 bits). float16 converts exactly.
 //
 // A list element that is null cannot be written (a tf.Example list has no
-// nulls) and fails the batch with a [RecordError].
+// nulls) and fails the batch with a [*RecordError]. Feature names must be
+// valid UTF-8 (map keys are proto3 strings, which parsers check).
 //
 // # Ragged columns
 //
@@ -56,9 +57,26 @@ import (
 // the uniform_row_length partitions between it and the next row_length
 // partition. Each row_length partition is one nesting level (list,
 // large_list or fixed_size_list) inside the column's list; uniform
-// partitions are not. A null row leaves every component without a kind.
-// When several groups hold the same key, the group whose key sorts last
-// wins.
+// partitions are not. Lengths are divided as integers, as tfx-bsl does. A
+// null row leaves every component without a kind. When several groups hold
+// the same key, the group whose key sorts last wins.
+//
+// [EncodeOptions.NewEncoder] fails with tfx-bsl's messages when a
+// representation does not fit:
+//   - "RaggedTensors with nested or empty value column paths are not
+//     supported." (a feature_path without exactly one step);
+//   - 'Error encoding feature "<c>": Expected <n> partitions, but got flat
+//     values array. …' (the column has no nested list);
+//   - 'Error encoding feature "<c>": Nested depth of large_list is larger
+//     than the number of provided partitions …' (also for any nested list
+//     column without a representation) and '… is smaller than …';
+//   - 'Source column "<f>" of ragged feature "<c>" conflicts with another
+//     source column in the same batch.' (two representations write one
+//     feature).
+//
+// Beyond tfx-bsl, which would crash or merge the features, it also fails
+// when a uniform_row_length that divides a row_length partition is not
+// positive, and when a component has the name of another column.
 //
 // # SequenceExample
 //
