@@ -272,12 +272,14 @@ func (d *Decoder) bitmap(valid []byte, n, nulls int) *memory.Buffer {
 	return b
 }
 
-func (d *Decoder) offsets(offs []int64, large bool, what string) (*memory.Buffer, error) {
+// offsets builds an offsets buffer of 64-bit (large) or 32-bit offsets;
+// what and name describe it in the error for 32-bit overflow.
+func (d *Decoder) offsets(offs []int64, large bool, what, name string) (*memory.Buffer, error) {
 	if large {
 		return d.bytesBuffer(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(offs))), 8*len(offs))), nil
 	}
 	if len(offs) > 0 && offs[len(offs)-1] > math.MaxInt32 {
-		return nil, fmt.Errorf("example: %s has %d elements, more than a 32-bit offset holds; use LargeList or LargeBinary", what, offs[len(offs)-1])
+		return nil, fmt.Errorf("example: %s %q has %d elements in the batch, more than 32-bit offsets hold; use LargeList or LargeBinary", what, name, offs[len(offs)-1])
 	}
 	b := d.buffer(4 * len(offs))
 	dst := unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(b.Bytes()))), len(offs))
@@ -329,7 +331,7 @@ func (d *Decoder) values(c *decCol, t arrow.DataType) (arrow.ArrayData, error) {
 		n := len(c.soffs) - 1
 		return newData(t, n, []*memory.Buffer{nil}, nil, n), nil
 	}
-	offs, err := d.offsets(c.boffs, isLarge(t), fmt.Sprintf("the bytes of column %q", c.name))
+	offs, err := d.offsets(c.boffs, isLarge(t), "bytes of column", c.name)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +354,7 @@ func (d *Decoder) column(c *decCol, t arrow.DataType, n int) (arrow.ArrayData, e
 			return nil, err
 		}
 		steps := len(c.soffs) - 1
-		so, err := d.offsets(c.soffs, isLarge(elem), fmt.Sprintf("column %q", c.name))
+		so, err := d.offsets(c.soffs, isLarge(elem), "column", c.name)
 		if err != nil {
 			child.Release()
 			return nil, err
@@ -361,7 +363,7 @@ func (d *Decoder) column(c *decCol, t arrow.DataType, n int) (arrow.ArrayData, e
 	} else if child, err = d.values(c, elem); err != nil {
 		return nil, err
 	}
-	offs, err := d.offsets(c.offs[:n+1], isLarge(t), fmt.Sprintf("column %q", c.name))
+	offs, err := d.offsets(c.offs[:n+1], isLarge(t), "column", c.name)
 	if err != nil {
 		child.Release()
 		return nil, err

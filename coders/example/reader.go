@@ -188,6 +188,7 @@ type decPipeline struct {
 	src   RecordSource
 	size  int
 	nread int // records read so far
+	hint  int // arena size for new batches
 	err   error
 	decs  chan *Decoder // idle decoders
 	jobs  chan *decJob  // idle batch arenas
@@ -211,7 +212,8 @@ func (p *decPipeline) read() (*decJob, error) {
 	select {
 	case j = <-p.jobs:
 	default:
-		j = &decJob{}
+		// A new arena, sized like the last batch to spare regrowth.
+		j = &decJob{buf: make([]byte, 0, p.hint)}
 	}
 	j.start, j.buf, j.ends = p.nread, j.buf[:0], j.ends[:0]
 	for len(j.ends) < p.size {
@@ -231,6 +233,7 @@ func (p *decPipeline) read() (*decJob, error) {
 	if len(j.ends) == 0 {
 		return nil, p.err
 	}
+	p.hint = max(p.hint, len(j.buf)+len(j.buf)/8)
 	j.recs = j.recs[:0]
 	s := 0
 	for _, e := range j.ends {
