@@ -712,7 +712,9 @@ func TestDecoderArrowSchema(t *testing.T) {
 }
 
 func TestDecodeErrorTypes(t *testing.T) {
-	d, err := example.DecodeOptions{}.NewDecoder()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	d, err := example.DecodeOptions{Allocator: mem}.NewDecoder()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
@@ -118,7 +119,9 @@ func TestDecodeWire(t *testing.T) {
 				decDifferential(t, o, [][]byte{tc.rec})
 				decDifferential(t, o, [][]byte{good, tc.rec, good})
 			}
-			d, err := example.DecodeOptions{}.NewDecoder()
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			d, err := example.DecodeOptions{Allocator: mem}.NewDecoder()
 			if err != nil {
 				t.Fatal(err)
 			}
