@@ -40,7 +40,8 @@ func NewScanner(opts DecodeOptions) (*Scanner, error) {
 }
 
 // Scan adds records to the schema. It fails as Decode would on the same
-// records appended to all those scanned before; a [*RecordError] then
+// records appended to all those scanned before, except that it does not
+// check bytes values for UTF-8 (see [String]); a [*RecordError] then
 // carries the index among all records scanned. After an error, Scan
 // returns the same error.
 func (s *Scanner) Scan(records [][]byte) error {
