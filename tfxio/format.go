@@ -17,6 +17,7 @@ const (
 	ArrowStream Format = "arrows" // Arrow IPC stream format
 	Parquet     Format = "parquet"
 	JSONL       Format = "jsonl" // JSON lines, one object per row
+	CSV         Format = "csv"   // CSV or TSV, read only; see CSVOptions
 )
 
 // ParseFormat checks a format name given by a user.
@@ -26,6 +27,8 @@ func ParseFormat(s string) (Format, error) {
 		return f, nil
 	case "ndjson", "json":
 		return JSONL, nil
+	case CSV, "tsv":
+		return CSV, nil
 	case "pq":
 		return Parquet, nil
 	case "feather", "ipc":
@@ -35,7 +38,7 @@ func ParseFormat(s string) (Format, error) {
 	case "tfrecords":
 		return TFRecord, nil
 	}
-	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, parquet, arrow, arrows or jsonl)", s)
+	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, parquet, arrow, arrows, jsonl or csv)", s)
 }
 
 // DetectFormat tells the format of a file from its name. A compression
@@ -43,6 +46,9 @@ func ParseFormat(s string) (Format, error) {
 // TFX names its shards "data_tfrecord-00000-of-00001.gz".
 func DetectFormat(path string) (Format, error) {
 	name := strings.ToLower(filepath.Base(path))
+	if isCSVName(name) { // .csv, .tsv, also compressed: data.csv.gz
+		return CSV, nil
+	}
 	if tfrecord.CompressionFromPath(name) != tfrecord.None {
 		return TFRecord, nil
 	}

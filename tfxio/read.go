@@ -49,6 +49,9 @@ type ReadOptions struct {
 	// Allocator for Arrow buffers; default memory.DefaultAllocator.
 	Allocator memory.Allocator
 
+	// CSV configures CSV input.
+	CSV CSVOptions
+
 	// Progress, if set, is called with the number of input bytes read as
 	// reading proceeds (from several goroutines at once, never
 	// concurrently with itself per file).
@@ -89,6 +92,8 @@ func Open(ctx context.Context, patterns []string, opts ReadOptions) (array.Recor
 		})
 	case JSONL:
 		return openJSONL(paths, opts)
+	case CSV:
+		return openCSV(paths, opts)
 	case Parquet:
 		return newChain(paths, func(path string) (array.RecordReader, io.Closer, error) {
 			return openParquet(ctx, path, &opts)
