@@ -10,10 +10,11 @@ import (
 )
 
 const (
-	defaultBufferSize = 256 << 10 // initial read buffer; grows for larger records
-	codecBufferSize   = 64 << 10  // bufio in front of gzip/zlib (their fast path)
-	defaultMaxWindow  = 128 << 20 // zstd window limit, as the zstd CLI's default
-	maxNoProgress     = 100       // (0, nil) reads in a row before giving up
+	defaultBufferSize    = 256 << 10 // initial read buffer; grows for larger records
+	compressedBufferSize = 64 << 10  // the same, below a decompressor
+	codecBufferSize      = 64 << 10  // bufio in front of gzip/zlib (their fast path)
+	defaultMaxWindow     = 128 << 20 // zstd window limit, as the zstd CLI's default
+	maxNoProgress        = 100       // (0, nil) reads in a row before giving up
 )
 
 var errClosed = errors.New("tfrecord: Next called after Close")
@@ -153,19 +154,16 @@ func NewReader(r io.Reader, opts ...ReaderOption) (*Reader, error) {
 	rd := &Reader{
 		cfg:     cfg,
 		comp:    cfg.compression,
-		buf:     make([]byte, max(cfg.bufferSize, headerSize)),
 		lastOff: -1,
 		lastIdx: -1,
 	}
 	rd.raw.r = r
 	rd.src = &rd.raw
 	if rd.comp != None {
-		// Read at most a header's worth, to detect the compression and to
-		// replay to the decompressor.
-		full := rd.buf
-		rd.buf = rd.buf[:headerSize]
+		// Read at most a header's worth into prefix, to detect the
+		// compression and to replay to the decompressor.
+		rd.buf = rd.prefix.head[:]
 		rd.fill(headerSize)
-		rd.buf = full
 		head := rd.buf[:rd.w]
 		if rd.comp == Auto {
 			rd.comp = sniff(head, cfg.path)
@@ -174,15 +172,21 @@ func NewReader(r io.Reader, opts ...ReaderOption) (*Reader, error) {
 			// Go on reading from here. An empty stream is an empty
 			// record stream whatever the compression, and Next reports
 			// a read error.
+			rd.buf = make([]byte, max(cfg.bufferSize, headerSize))
+			copy(rd.buf, head)
 			return rd, nil
 		}
-		rd.prefix.n = copy(rd.prefix.head[:], head)
-		rd.prefix.r = &rd.raw
+		rd.prefix.n, rd.prefix.r = rd.w, &rd.raw
 		rd.w, rd.srcErr = 0, nil
 	}
 	if rd.comp == None {
+		rd.buf = make([]byte, max(cfg.bufferSize, headerSize))
 		return rd, nil
 	}
+	// A decompressor hands out at most its window (32 KiB for gzip) per
+	// read, so a smaller buffer does as well; it matters when many small
+	// compressed shards are read.
+	rd.buf = make([]byte, max(min(cfg.bufferSize, compressedBufferSize), headerSize))
 	var src io.Reader = &rd.prefix
 	if rd.comp != Zstd {
 		src = bufio.NewReaderSize(src, codecBufferSize)
