@@ -22,11 +22,16 @@ extensions (or --from/--to):
   parquet   .parquet (zstd by default; the Arrow schema is stored with it)
   arrow     .arrow .feather (Arrow IPC file)
   arrows    .arrows (Arrow IPC stream; works with - on pipes)
+  csv       .csv .tsv, compressed .csv.gz (input only; --column-names,
+            --delimiter, --skip-blank-lines, --multivalent-columns,
+            --secondary-delimiter, --raw-record-column, --infer-rows)
 
 TFRecord input is decoded on all cores. Without --schema, the columns are
 the union of all feature names, sorted, typed by the first kind seen, as
 tfx-bsl's schemaless decoder does; a first pass over the input finds them.
 With --schema (a TFMD schema.pbtxt), the columns are the schema's.
+CSV input is typed as tfx-bsl's CSV decoder does: by inference over all
+rows (--infer-rows N: the first N), or by --schema.
 
 The output appears only when the conversion is complete: it is written
 under a temporary name and renamed. An existing output is not replaced
@@ -36,10 +41,11 @@ Examples:
   inspect convert data/Split-train/ train.arrow
   inspect convert --schema schema.pbtxt 'data-*.gz' out.arrows
   inspect convert --shards 4 table.arrow out.tfrecord.gz
-  inspect convert --record-type sequence_example seq.tfrecord.gz seq.arrow`,
+  inspect convert --record-type sequence_example seq.tfrecord.gz seq.arrow
+  inspect convert --raw-record-column raw data.csv data2.csv taxi.tfrecord.gz`,
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var o convertFlags
-			fs.StringVar(&o.schema, "schema", "", "TFMD schema (.pbtxt or binary) for TFRecord input and ragged output")
+			fs.StringVar(&o.schema, "schema", "", "TFMD schema (.pbtxt or binary) for TFRecord and CSV input and ragged output")
 			fs.StringVar(&o.recordType, "record-type", "example", "TFRecord payload: example or sequence_example")
 			fs.IntVar(&o.batchSize, "batch-size", tfxio.DefaultBatchSize, "records per batch")
 			fs.StringVar(&o.from, "from", "", "input format (default: by extension)")
@@ -51,6 +57,7 @@ Examples:
 			fs.IntVar(&o.workers, "workers", 0, "decoding and encoding goroutines (default: all cores)")
 			fs.BoolVar(&o.deterministic, "deterministic", false, "write each record's features sorted by name")
 			fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
+			o.csv.bind(fs)
 			return func(e *env, args []string) error { return runConvert(e, args, &o) }
 		},
 	})
@@ -61,6 +68,7 @@ type convertFlags struct {
 	parquetCompression                        string
 	batchSize, shards, workers                int
 	force, deterministic, quiet               bool
+	csv                                       csvFlags
 }
 
 func runConvert(e *env, args []string, o *convertFlags) error {
@@ -106,6 +114,9 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 		ro.Schema, wo.Schema = s, s
 	}
 	ro.BatchSize, ro.Workers = o.batchSize, o.workers
+	if ro.CSV, err = o.csv.options(); err != nil {
+		return usagef("%v", err)
+	}
 	wo.ParquetCompression = o.parquetCompression
 	wo.Shards, wo.Force, wo.Workers, wo.Deterministic = o.shards, o.force, o.workers, o.deterministic
 
