@@ -374,6 +374,37 @@ func TestShardedOutput(t *testing.T) {
 	}
 }
 
+func TestDetectFormatByContent(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]struct {
+		content []byte
+		want    Format
+	}{
+		"stats_tfrecord": {tfrecord.AppendRecord(nil, []byte("x")), TFRecord},
+		"gz_noext":       {[]byte{0x1f, 0x8b, 8, 0}, TFRecord},
+		"pq_noext":       {[]byte("PAR1...."), Parquet},
+		"arrow_noext":    {[]byte("ARROW1\x00\x00"), Arrow},
+		"stream_noext":   {[]byte{0xff, 0xff, 0xff, 0xff, 0x10, 0, 0, 0}, ArrowStream},
+		"json_noext":     {[]byte("  {\"a\": 1}\n"), JSONL},
+	}
+	for name, f := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, f.content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := DetectFormat(p); got != f.want || err != nil {
+			t.Errorf("DetectFormat(%s) = %q, %v; want %q", name, got, err, f.want)
+		}
+	}
+	p := filepath.Join(dir, "junk")
+	if err := os.WriteFile(p, []byte("hello world, not a format"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DetectFormat(p); err == nil {
+		t.Error("DetectFormat(junk) succeeded")
+	}
+}
+
 func TestDetectFormat(t *testing.T) {
 	tests := []struct {
 		path string
