@@ -94,7 +94,8 @@ type Decoder struct {
 // With an ArrowSchema instead, its fields must be lists of int64, float32
 // or a binary or string type, or null; for SequenceExample records the
 // field named SequenceColumn must be a struct of lists of such lists (or
-// lists of null).
+// lists of null). The types are used as given, list or large_list at each
+// level; ListType and BytesType are then ignored.
 func (o DecodeOptions) NewDecoder() (*Decoder, error) {
 	p, err := newDecPlan(o)
 	if err != nil {
