@@ -3,7 +3,9 @@ package example_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -145,6 +147,74 @@ func BenchmarkEncodeAll(b *testing.B) {
 				b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 			})
 		}
+		releaseAll(batches)
+	}
+}
+
+// BenchmarkEncodeSpeedup alternates the reference and the fast encoder
+// within every op (after a GC each), so that the load of a shared machine
+// falls on both alike, and reports their ratio in wall and CPU time.
+func BenchmarkEncodeSpeedup(b *testing.B) {
+	for _, shape := range benchShapes {
+		batches := benchBatches(b, shape.records(), shape.batchRows)
+		rb := batches[0]
+		b.Run("shape="+shape.name, func(b *testing.B) {
+			enc, err := example.EncodeOptions{}.NewEncoder(rb.Schema())
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out [][]byte
+			var ref, fast, refCPU, fastCPU time.Duration
+			for b.Loop() {
+				runtime.GC()
+				t0, c0 := time.Now(), cpuTime()
+				if _, err := reference.Encode(reference.EncodeOptions{}, rb); err != nil {
+					b.Fatal(err)
+				}
+				ref += time.Since(t0)
+				refCPU += cpuTime() - c0
+				runtime.GC()
+				t1, c1 := time.Now(), cpuTime()
+				if out, err = enc.Encode(rb, out[:0]); err != nil {
+					b.Fatal(err)
+				}
+				fast += time.Since(t1)
+				fastCPU += cpuTime() - c1
+			}
+			b.ReportMetric(float64(ref)/float64(fast), "x-speedup")
+			if fastCPU > 0 {
+				b.ReportMetric(float64(refCPU)/float64(fastCPU), "x-cpu-speedup")
+			}
+		})
+		releaseAll(batches)
+	}
+}
+
+// BenchmarkEncodeAllSpeedup alternates EncodeAll on 1 and on 2 workers
+// within every op and reports how much faster 2 workers are (wall time).
+// It needs two idle cores to mean anything.
+func BenchmarkEncodeAllSpeedup(b *testing.B) {
+	for _, shape := range benchShapes {
+		batches := benchBatches(b, shape.records(), shape.batchRows/4)
+		b.Run("shape="+shape.name, func(b *testing.B) {
+			var took [3]time.Duration
+			for b.Loop() {
+				for _, workers := range []int{1, 2} {
+					rr, err := array.NewRecordReader(batches[0].Schema(), batches)
+					if err != nil {
+						b.Fatal(err)
+					}
+					runtime.GC()
+					t0 := time.Now()
+					if _, err := example.EncodeAll(context.Background(), rr, example.EncodeOptions{}, workers, &discard{}); err != nil {
+						b.Fatal(err)
+					}
+					took[workers] += time.Since(t0)
+					rr.Release()
+				}
+			}
+			b.ReportMetric(float64(took[1])/float64(took[2]), "x-speedup")
+		})
 		releaseAll(batches)
 	}
 }

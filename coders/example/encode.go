@@ -107,17 +107,23 @@ type Encoder struct {
 	seq    *seqColumn  // nil without a sequence column
 
 	arena  []byte
+	ends   []int // end of each record in arena
 	ints   []int // backs the per-row sizes below and in slots and seq
-	mapLen []int // per row: the (context) feature map body length
-	seqLen []int // per row: the feature_lists body length, -1 if absent
+	mapLen []int // per row of the chunk: the (context) feature map body length
+	seqLen []int // per row of the chunk: the feature_lists body length, -1 if absent
 }
+
+// chunkRows is how many rows Encode sizes and then writes at a time, so
+// that their values are still in cache for the second pass.
+const chunkRows = 64
 
 // encColumn is the encoder of one column.
 type encColumn interface {
 	bind(a arrow.Array)
-	// sizes computes the raw sizes of rows [0, n) into the column's slots.
-	// It returns the first row that cannot be written and why, or n, nil.
-	sizes(n int) (int, error)
+	// sizes computes the raw sizes of rows [lo, hi) into the column's
+	// slots (row r at index r-lo). It returns the first row that cannot be
+	// written and why, or hi, nil.
+	sizes(lo, hi int) (int, error)
 }
 
 // slot is one entry of the feature map: a feature that every row writes.
@@ -125,8 +131,8 @@ type slot struct {
 	name   string
 	prefix []byte // the map entry up to the value's length: key field and value tag
 	kind   Kind
-	raw    []int // per row: raw size of the feature (see encode_leaf.go)
-	fl     []int // per row: length of the Feature message
+	raw    []int // per row of the chunk: raw size of the feature (see encode_leaf.go)
+	fl     []int // per row of the chunk: length of the Feature message
 	col    featureWriter
 	comp   int // component of col
 }
@@ -274,55 +280,74 @@ func (e *Encoder) Encode(rb arrow.RecordBatch, dst [][]byte) ([][]byte, error) {
 	for i, c := range e.cols {
 		c.bind(rb.Column(i))
 	}
-	e.carve(n)
+	e.carve(min(n, chunkRows))
+	e.ends = e.ends[:0]
+	p := 0
+	for lo := 0; lo < n; lo += chunkRows {
+		hi := min(lo+chunkRows, n)
+		size, err := e.sizeChunk(lo, hi)
+		if err != nil {
+			return dst, err
+		}
+		if need := p + size + slack; cap(e.arena) < need {
+			// Grow to what the whole batch will take at this rate.
+			grown := make([]byte, max(need, (p+size)/hi*n+(p+size)/hi*n/8+slack))
+			copy(grown, e.arena[:p])
+			e.arena = grown
+		}
+		buf := e.arena[:cap(e.arena)]
+		if e.seq != nil {
+			e.seq.rewind()
+		}
+		start := p
+		for r := lo; r < hi; r++ {
+			p = e.putRecord(buf, p, r, r-lo)
+			e.ends = append(e.ends, p)
+		}
+		if p-start != size {
+			panic(fmt.Sprintf("example: encoded %d bytes, sized %d", p-start, size))
+		}
+	}
+	start := 0
+	for _, end := range e.ends {
+		dst = append(dst, e.arena[start:end:end])
+		start = end
+	}
+	return dst, nil
+}
 
-	// Pass 1, column by column: the raw size of every feature.
-	limit, firstErr := n, error(nil)
+// sizeChunk computes the sizes of the features and records of rows [lo,
+// hi) and returns the length of all their records.
+func (e *Encoder) sizeChunk(lo, hi int) (int, error) {
+	// Column by column: the raw size of every feature.
+	limit, firstErr := hi, error(nil)
 	for _, c := range e.cols {
-		if r, err := c.sizes(limit); err != nil {
+		if r, err := c.sizes(lo, limit); err != nil {
 			limit, firstErr = r, err
 		}
 	}
 	if firstErr != nil {
-		return dst, &RecordError{Index: limit, Err: firstErr}
+		return 0, &RecordError{Index: limit, Err: firstErr}
 	}
-
-	// The length of every record, and of all of them.
-	clear(e.mapLen)
+	// The length of every record.
+	m := hi - lo
+	clear(e.mapLen[:m])
 	for _, s := range e.slots {
-		for r, raw := range s.raw[:n] {
+		for i, raw := range s.raw[:m] {
 			fl := featureLen(s.kind, raw)
-			s.fl[r] = fl
+			s.fl[i] = fl
 			el := len(s.prefix) + protowire.SizeVarint(uint64(fl)) + fl
-			e.mapLen[r] += 1 + protowire.SizeVarint(uint64(el)) + el
+			e.mapLen[i] += 1 + protowire.SizeVarint(uint64(el)) + el
 		}
 	}
 	if e.seq != nil {
-		e.seq.lengths(e.seqLen)
+		e.seq.lengths(e.seqLen[:m], lo)
 	}
 	total := 0
-	for r := range n {
-		total += e.recordLen(r)
+	for i := range m {
+		total += e.recordLen(i)
 	}
-
-	// Pass 2, row by row: write.
-	if cap(e.arena) < total+slack {
-		e.arena = make([]byte, total+total/8+slack)
-	}
-	buf := e.arena[:cap(e.arena)]
-	if e.seq != nil {
-		e.seq.rewind()
-	}
-	p := 0
-	for r := range n {
-		start := p
-		p = e.putRecord(buf, p, r)
-		dst = append(dst, buf[start:p:p])
-	}
-	if p != total {
-		panic(fmt.Sprintf("example: encoded %d bytes, sized %d", p, total))
-	}
-	return dst, nil
+	return total, nil
 }
 
 func (e *Encoder) checkSchema(s *arrow.Schema) error {
@@ -347,8 +372,9 @@ func (e *Encoder) checkSchema(s *arrow.Schema) error {
 
 func (e *Encoder) hasContext() bool { return len(e.slots) > 0 }
 
-func (e *Encoder) recordLen(r int) int {
-	m := e.mapLen[r]
+// recordLen is the length of the record of row i of the chunk.
+func (e *Encoder) recordLen(i int) int {
+	m := e.mapLen[i]
 	if e.opts.RecordType == Example {
 		return 1 + protowire.SizeVarint(uint64(m)) + m
 	}
@@ -357,20 +383,21 @@ func (e *Encoder) recordLen(r int) int {
 		n += 1 + protowire.SizeVarint(uint64(m)) + m
 	}
 	if e.seq != nil {
-		if l := e.seqLen[r]; l >= 0 {
+		if l := e.seqLen[i]; l >= 0 {
 			n += 1 + protowire.SizeVarint(uint64(l)) + l
 		}
 	}
 	return n
 }
 
-// putRecord writes row r at buf[p:] and returns the position after it.
-func (e *Encoder) putRecord(buf []byte, p, r int) int {
+// putRecord writes row r, row i of the chunk, at buf[p:] and returns the
+// position after it.
+func (e *Encoder) putRecord(buf []byte, p, r, i int) int {
 	if e.opts.RecordType == Example || e.hasContext() {
 		buf[p] = 0x0a // Example.features or SequenceExample.context
-		p = putVarint(buf, p+1, uint64(e.mapLen[r]))
+		p = putVarint(buf, p+1, uint64(e.mapLen[i]))
 		for _, s := range e.slots {
-			raw, fl := s.raw[r], s.fl[r]
+			raw, fl := s.raw[i], s.fl[i]
 			el := len(s.prefix) + protowire.SizeVarint(uint64(fl)) + fl
 			buf[p] = 0x0a
 			p = putVarint(buf, p+1, uint64(el))
@@ -381,15 +408,15 @@ func (e *Encoder) putRecord(buf []byte, p, r int) int {
 			}
 		}
 	}
-	if e.seq != nil && e.seqLen[r] >= 0 {
+	if e.seq != nil && e.seqLen[i] >= 0 {
 		buf[p] = 0x12 // SequenceExample.feature_lists
-		p = putVarint(buf, p+1, uint64(e.seqLen[r]))
-		p = e.seq.putLists(buf, p, r)
+		p = putVarint(buf, p+1, uint64(e.seqLen[i]))
+		p = e.seq.putLists(buf, p, r, i)
 	}
 	return p
 }
 
-// carve cuts the per-row size arrays of a batch of n rows from e.ints.
+// carve cuts the per-row size arrays of a chunk of n rows from e.ints.
 func (e *Encoder) carve(n int) {
 	m := 2*len(e.slots) + 1
 	if e.seq != nil {

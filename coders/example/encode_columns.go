@@ -128,13 +128,13 @@ type nullColumn struct {
 
 func (c *nullColumn) bind(arrow.Array) {}
 
-func (c *nullColumn) sizes(n int) (int, error) {
+func (c *nullColumn) sizes(lo, hi int) (int, error) {
 	for _, s := range c.slots {
-		for i := range s.raw[:n] {
+		for i := range s.raw[:hi-lo] {
 			s.raw[i] = -1
 		}
 	}
-	return n, nil
+	return hi, nil
 }
 
 func (c *nullColumn) putFeature(_ []byte, p, _, _, _ int) int { return p }
@@ -156,34 +156,36 @@ func (c *plainColumn) bind(a arrow.Array) {
 	c.leaf.bind(c.rows.bind(a))
 }
 
-func (c *plainColumn) sizes(n int) (int, error) {
-	raw := c.slot.raw[:n]
+func (c *plainColumn) sizes(lo, hi int) (int, error) {
+	raw := c.slot.raw[:hi-lo]
 	l := c.leaf
 	if c.rows.k == listScalar {
-		for r := range raw {
+		for i := range raw {
+			r := lo + i
 			if l.isNull(r) {
-				raw[r] = -1
+				raw[i] = -1
 				continue
 			}
 			v, ok := l.size(r, r+1)
 			if !ok {
 				return r, c.fail(l.check(r, r+1))
 			}
-			raw[r] = v
+			raw[i] = v
 		}
-		return n, nil
+		return hi, nil
 	}
 	// The common case first: float values without nulls.
 	if c.rows.k == listLarge && l.t == leafFloat32 && l.valid == nil && c.rows.valid == nil {
-		o := c.rows.o64[:n+1]
-		for r := range raw {
-			raw[r] = int(o[r+1] - o[r])
+		o := c.rows.o64[lo : hi+1]
+		for i := range raw {
+			raw[i] = int(o[i+1] - o[i])
 		}
-		return n, nil
+		return hi, nil
 	}
-	for r := range raw {
+	for i := range raw {
+		r := lo + i
 		if c.rows.isNull(r) {
-			raw[r] = -1
+			raw[i] = -1
 			continue
 		}
 		s, e := c.rows.rng(r)
@@ -191,9 +193,9 @@ func (c *plainColumn) sizes(n int) (int, error) {
 		if !ok {
 			return r, c.fail(l.check(s, e))
 		}
-		raw[r] = v
+		raw[i] = v
 	}
-	return n, nil
+	return hi, nil
 }
 
 func (c *plainColumn) fail(err error) error {
@@ -224,31 +226,32 @@ func (c *raggedColumn) bind(a arrow.Array) {
 	c.leaf.bind(v)
 }
 
-func (c *raggedColumn) sizes(n int) (int, error) {
-	for r := range n {
+func (c *raggedColumn) sizes(lo, hi int) (int, error) {
+	for r := lo; r < hi; r++ {
+		i := r - lo
 		if c.rows.isNull(r) {
 			for _, s := range c.slots {
-				s.raw[r] = -1
+				s.raw[i] = -1
 			}
 			continue
 		}
 		s, e := c.rows.rng(r)
-		for i := range c.levels {
-			lv, d := &c.levels[i], c.adj[i]
+		for k := range c.levels {
+			lv, d := &c.levels[k], c.adj[k]
 			size := 0
 			for j := s; j < e; j++ {
 				size += protowire.SizeVarint(uint64(int64(lv.length(j)) / d))
 			}
-			c.slots[i+1].raw[r] = size
+			c.slots[k+1].raw[i] = size
 			s, e = lv.span(s, e)
 		}
 		v, ok := c.leaf.size(s, e)
 		if !ok {
 			return r, &featureError{name: c.name, err: c.leaf.check(s, e)}
 		}
-		c.slots[0].raw[r] = v
+		c.slots[0].raw[i] = v
 	}
-	return n, nil
+	return hi, nil
 }
 
 func (c *raggedColumn) putFeature(buf []byte, p, comp, r, raw int) int {
@@ -366,22 +369,22 @@ func (c *seqColumn) rowNull(r int) bool {
 	return c.isNull || c.valid != nil && !bitutil.BitIsSet(c.valid, c.voff+r)
 }
 
-func (c *seqColumn) sizes(n int) (int, error) {
-	limit, first := n, error(nil)
+func (c *seqColumn) sizes(lo, hi int) (int, error) {
+	limit, first := hi, error(nil)
 	for _, ch := range c.children {
-		if r, err := c.childSizes(ch, limit); err != nil {
+		if r, err := c.childSizes(ch, lo, limit); err != nil {
 			limit, first = r, err
 		}
 	}
 	return limit, first
 }
 
-// childSizes computes the sizes of rows [0, n) of one feature list.
-func (c *seqColumn) childSizes(ch *seqChild, n int) (int, error) {
+// childSizes computes the sizes of rows [lo, hi) of one feature list.
+func (c *seqColumn) childSizes(ch *seqChild, lo, hi int) (int, error) {
 	ch.feats = ch.feats[:0]
-	for r := range n {
+	for r := lo; r < hi; r++ {
 		if c.rowNull(r) || ch.outer.isNull(r) {
-			ch.raw[r] = -1
+			ch.raw[r-lo] = -1
 			continue
 		}
 		js, je := ch.outer.rng(r)
@@ -400,19 +403,19 @@ func (c *seqColumn) childSizes(ch *seqChild, n int) (int, error) {
 			fl := featureLen(ch.leaf.kind, raw)
 			size += 1 + protowire.SizeVarint(uint64(fl)) + fl
 		}
-		ch.raw[r] = size
+		ch.raw[r-lo] = size
 	}
-	return n, nil
+	return hi, nil
 }
 
-// lengths sets dst[r] to the feature_lists body length of row r.
-func (c *seqColumn) lengths(dst []int) {
+// lengths sets dst[i] to the feature_lists body length of row lo+i.
+func (c *seqColumn) lengths(dst []int, lo int) {
 	n := len(dst)
-	for r := range dst {
-		if c.rowNull(r) {
-			dst[r] = -1
+	for i := range dst {
+		if c.rowNull(lo + i) {
+			dst[i] = -1
 		} else {
-			dst[r] = 0
+			dst[i] = 0
 		}
 	}
 	for _, ch := range c.children {
@@ -431,10 +434,10 @@ func (c *seqColumn) rewind() {
 	}
 }
 
-// putLists writes the feature_lists body of row r.
-func (c *seqColumn) putLists(buf []byte, p, r int) int {
+// putLists writes the feature_lists body of row r, row i of the chunk.
+func (c *seqColumn) putLists(buf []byte, p, r, i int) int {
 	for _, ch := range c.out {
-		raw := ch.raw[r]
+		raw := ch.raw[i]
 		if raw < 0 {
 			continue
 		}

@@ -182,6 +182,9 @@ func (g *batchGen) batch() generated {
 	}
 
 	n := g.r.IntN(13)
+	if g.r.IntN(12) == 0 {
+		n = 60 + g.r.IntN(150) // several chunks
+	}
 	sch := arrow.NewSchema(fields, nil)
 	b := array.NewRecordBuilder(g.mem, sch)
 	defer b.Release()

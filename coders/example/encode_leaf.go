@@ -2,6 +2,7 @@ package example
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"unsafe"
 
@@ -442,9 +443,9 @@ func (l *leaf) putList(buf []byte, p, s, e, raw int) int {
 	case KindInt64:
 		buf[p] = 0x0a
 		p = putVarint(buf, p+1, uint64(raw))
-		return l.putInts(buf, p, s, e)
+		return l.putInts(buf, p, s, e, raw)
 	}
-	return l.putBytes(buf, p, s, e)
+	return l.putBytes(buf, p, s, e, raw)
 }
 
 func (l *leaf) putFloats(buf []byte, p, s, e int) int {
@@ -474,7 +475,8 @@ func (l *leaf) putFloats(buf []byte, p, s, e int) int {
 	panic("example: putFloats on a non-float leaf")
 }
 
-func (l *leaf) putInts(buf []byte, p, s, e int) int {
+// putInts writes the elements [s, e) as packed varints, size bytes.
+func (l *leaf) putInts(buf []byte, p, s, e, size int) int {
 	switch l.t {
 	case leafBool:
 		for i := s; i < e; i++ {
@@ -487,21 +489,21 @@ func (l *leaf) putInts(buf []byte, p, s, e int) int {
 		}
 		return p
 	case leafInt8:
-		return putSigned(buf, p, l.i8[s:e])
+		return putSigned(buf, p, l.i8[s:e], size)
 	case leafInt16:
-		return putSigned(buf, p, l.i16[s:e])
+		return putSigned(buf, p, l.i16[s:e], size)
 	case leafInt32:
-		return putSigned(buf, p, l.i32[s:e])
+		return putSigned(buf, p, l.i32[s:e], size)
 	case leafInt64:
-		return putSigned(buf, p, l.i64[s:e])
+		return putSigned(buf, p, l.i64[s:e], size)
 	case leafUint8:
-		return putUnsigned(buf, p, l.u8[s:e])
+		return putUnsigned(buf, p, l.u8[s:e], size)
 	case leafUint16:
-		return putUnsigned(buf, p, l.u16[s:e])
+		return putUnsigned(buf, p, l.u16[s:e], size)
 	case leafUint32:
-		return putUnsigned(buf, p, l.u32[s:e])
+		return putUnsigned(buf, p, l.u32[s:e], size)
 	case leafUint64:
-		return putUnsigned(buf, p, l.u64[s:e])
+		return putUnsigned(buf, p, l.u64[s:e], size)
 	case leafDict:
 		for i := s; i < e; i++ {
 			k, _ := l.dictIndex(i)
@@ -513,20 +515,13 @@ func (l *leaf) putInts(buf []byte, p, s, e int) int {
 	panic("example: putInts on a non-integer leaf")
 }
 
-func (l *leaf) putBytes(buf []byte, p, s, e int) int {
+// putBytes writes the elements [s, e) as a BytesList body of size bytes.
+func (l *leaf) putBytes(buf []byte, p, s, e, size int) int {
 	switch l.t {
 	case leafBinary:
-		o := l.o32[s : e+1]
-		for i := range e - s {
-			p = putBytesField(buf, p, l.data, int(o[i]), int(o[i+1]))
-		}
-		return p
+		return putBytesFields(buf, p, size, l.data, l.o32[s:e+1])
 	case leafLargeBinary:
-		o := l.o64[s : e+1]
-		for i := range e - s {
-			p = putBytesField(buf, p, l.data, int(o[i]), int(o[i+1]))
-		}
-		return p
+		return putBytesFields(buf, p, size, l.data, l.o64[s:e+1])
 	case leafFixedBinary:
 		for i := s; i < e; i++ {
 			p = putBytesField(buf, p, l.data, i*l.width, (i+1)*l.width)
@@ -535,7 +530,8 @@ func (l *leaf) putBytes(buf []byte, p, s, e int) int {
 	case leafDict:
 		for i := s; i < e; i++ {
 			k, _ := l.dictIndex(i)
-			p = l.dict.putBytes(buf, p, k, k+1)
+			v := l.dict.bytesAt(k)
+			p = putBytesField(buf, p, v, 0, len(v))
 		}
 		return p
 	}
@@ -601,15 +597,11 @@ func (l *leaf) putFeature(buf []byte, p, s, e, raw int) int {
 		p = putVarint(buf, p+1, uint64(1+protowire.SizeVarint(uint64(raw))+raw))
 		buf[p] = 0x0a
 		p = putVarint(buf, p+1, uint64(raw))
-		return putSigned(buf, p, l.i64[s:e])
+		return putSigned(buf, p, l.i64[s:e], raw)
 	case leafLargeBinary:
 		buf[p] = 0x0a
 		p = putVarint(buf, p+1, uint64(raw))
-		o := l.o64[s : e+1]
-		for i := range e - s {
-			p = putBytesField(buf, p, l.data, int(o[i]), int(o[i+1]))
-		}
-		return p
+		return putBytesFields(buf, p, raw, l.data, l.o64[s:e+1])
 	}
 	buf[p] = kindTag[l.kind]
 	p = putVarint(buf, p+1, uint64(listLen(l.kind, raw)))
@@ -657,30 +649,44 @@ func countAbove[T unsigned](v []T, limit T) int {
 	return n
 }
 
-// putSigned writes v as packed varints: putVarintWide, inlined.
-func putSigned[T signed](buf []byte, p int, v []T) int {
+// putSigned writes v as packed varints, size bytes: putVarintWide,
+// inlined, and without bounds checks inside the loop.
+func putSigned[T signed](buf []byte, p int, v []T, size int) int {
+	base := room(buf, p, size+10)
 	for _, x := range v {
 		u := uint64(int64(x))
 		n := protowire.SizeVarint(u)
-		binary.LittleEndian.PutUint64(buf[p:], spread7(u)|contBits[n])
 		top := u >> 63
-		binary.LittleEndian.PutUint16(buf[p+8:], uint16(u>>56&0x7f|top<<7|top<<8))
+		binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(base, p))[:], spread7(u)|contBits[n])
+		binary.LittleEndian.PutUint16((*[2]byte)(unsafe.Add(base, p+8))[:], uint16(u>>56&0x7f|top<<7|top<<8))
 		p += n
 	}
 	return p
 }
 
-// putUnsigned writes v as packed varints: putVarintWide, inlined.
-func putUnsigned[T unsigned](buf []byte, p int, v []T) int {
+// putUnsigned is putSigned for unsigned values (at most MaxInt64).
+func putUnsigned[T unsigned](buf []byte, p int, v []T, size int) int {
+	base := room(buf, p, size+10)
 	for _, x := range v {
 		u := uint64(x)
 		n := protowire.SizeVarint(u)
-		binary.LittleEndian.PutUint64(buf[p:], spread7(u)|contBits[n])
 		top := u >> 63
-		binary.LittleEndian.PutUint16(buf[p+8:], uint16(u>>56&0x7f|top<<7|top<<8))
+		binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(base, p))[:], spread7(u)|contBits[n])
+		binary.LittleEndian.PutUint16((*[2]byte)(unsafe.Add(base, p+8))[:], uint16(u>>56&0x7f|top<<7|top<<8))
 		p += n
 	}
 	return p
+}
+
+// room checks that buf[p:p+n] exists and returns buf's base pointer, for
+// loops that store without bounds checks. The loops store only below
+// p+n: n is the size the sizing pass computed from the same values, plus
+// the bytes a store may write beyond its value.
+func room(buf []byte, p, n int) unsafe.Pointer {
+	if p < 0 || n < 0 || p+n > len(buf) {
+		panic(fmt.Sprintf("example: internal error: writing %d bytes at %d of %d", n, p, len(buf)))
+	}
+	return unsafe.Pointer(unsafe.SliceData(buf))
 }
 
 // slack is the room the arena keeps after the last record: the varint
@@ -691,10 +697,12 @@ const slack = 16
 var contBits = [11]uint64{0, 0, 0x80, 0x8080, 0x808080, 0x80808080, 0x8080808080, 0x808080808080, 0x80808080808080,
 	0x8080808080808080, 0x8080808080808080}
 
-// spread7 spreads the low 56 bits of v into 8 bytes of 7 bits each.
+// spread7 spreads the low 56 bits of v into 8 bytes of 7 bits each: 28
+// bits to each half, 14 to each quarter, 7 to each byte.
 func spread7(v uint64) uint64 {
-	return v&0x7f | v<<1&(0x7f<<8) | v<<2&(0x7f<<16) | v<<3&(0x7f<<24) |
-		v<<4&(0x7f<<32) | v<<5&(0x7f<<40) | v<<6&(0x7f<<48) | v<<7&(0x7f<<56)
+	v = v&0x0fffffff | v&0x00fffffff0000000<<4
+	v = v&0x00003fff00003fff | v&0x0fffc0000fffc000<<2
+	return v&0x007f007f007f007f | v&0x3f803f803f803f80<<1
 }
 
 // putVarint writes v as a varint at buf[p:], which must have room for 8
@@ -730,14 +738,29 @@ func putBytesField(buf []byte, p int, data []byte, s, e int) int {
 		buf[p] = 0x0a
 		p = putVarintWide(buf, p+1, uint64(n))
 	}
-	if n <= 16 && s+16 <= len(data) {
-		// Short values: two word copies instead of a call to memmove.
-		// The bytes beyond n land in space written next (or the slack).
-		binary.LittleEndian.PutUint64(buf[p:], binary.LittleEndian.Uint64(data[s:]))
-		binary.LittleEndian.PutUint64(buf[p+8:], binary.LittleEndian.Uint64(data[s+8:]))
-		return p + n
-	}
 	return p + copy(buf[p:], data[s:e])
+}
+
+// putBytesFields writes the values data[off[i]:off[i+1]] as fields 1 of
+// type bytes, size bytes in all. Short values are copied as two words,
+// without bounds checks, instead of by a call to memmove; the bytes beyond
+// a value land in space written next, or in the slack.
+func putBytesFields[O int32 | int64](buf []byte, p, size int, data []byte, off []O) int {
+	base := room(buf, p, size+16)
+	src := unsafe.Pointer(unsafe.SliceData(data))
+	for i := range len(off) - 1 {
+		s, e := int(off[i]), int(off[i+1])
+		n := e - s
+		if n > 16 || s+16 > len(data) || s < 0 || n < 0 {
+			p = putBytesField(buf, p, data, s, e)
+			continue
+		}
+		binary.LittleEndian.PutUint16((*[2]byte)(unsafe.Add(base, p))[:], 0x0a|uint16(n)<<8)
+		w := (*[16]byte)(unsafe.Add(base, p+2))
+		*w = *(*[16]byte)(unsafe.Add(src, s))
+		p += 2 + n
+	}
+	return p
 }
 
 var littleEndian = func() bool {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -55,7 +56,8 @@ func Encode(o EncodeOptions, rb arrow.RecordBatch) ([][]byte, error) {
 }
 
 // EncodeMessages returns the message of every row of rb: *examplepb.Example
-// or, with Sequence, *examplepb.SequenceExample.
+// or, with Sequence, *examplepb.SequenceExample. Their bytes values alias
+// rb's memory: use them before releasing rb, and do not modify them.
 func EncodeMessages(o EncodeOptions, rb arrow.RecordBatch) ([]proto.Message, error) {
 	enc, err := newEncoder(o, rb.Schema())
 	if err != nil {
@@ -512,17 +514,19 @@ func bytesValue(v arrow.Array, i int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The values alias the batch's memory, as a careful proto.Marshal
+	// encoder would (no copy per value).
 	switch v := v.(type) {
 	case *array.Binary:
-		return append([]byte{}, v.Value(i)...), nil
+		return v.Value(i), nil
 	case *array.LargeBinary:
-		return append([]byte{}, v.Value(i)...), nil
+		return v.Value(i), nil
 	case *array.String:
-		return []byte(v.Value(i)), nil
+		return unsafe.Slice(unsafe.StringData(v.Value(i)), len(v.Value(i))), nil
 	case *array.LargeString:
-		return []byte(v.Value(i)), nil
+		return unsafe.Slice(unsafe.StringData(v.Value(i)), len(v.Value(i))), nil
 	case *array.FixedSizeBinary:
-		return append([]byte{}, v.Value(i)...), nil
+		return v.Value(i), nil
 	}
 	return nil, fmt.Errorf("reference: bytes from %s", v.DataType())
 }
