@@ -122,8 +122,10 @@ type EncodeOptions struct {
 	// default [DefaultSequenceColumn].
 	SequenceColumn string
 
-	// Deterministic writes feature map entries sorted by key, so equal
-	// batches give byte-identical records.
+	// Deterministic writes feature map entries sorted by key (bytewise),
+	// as proto.MarshalOptions{Deterministic: true} does, so equal batches
+	// give byte-identical records. Without it entries follow the column
+	// order, which is stable in practice but not promised.
 	Deterministic bool
 }
 
