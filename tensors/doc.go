@@ -20,9 +20,8 @@
 //     uniform_row_length partitions (trailing uniform ones become fixed
 //     inner dimensions).
 //
-// Representations come from a TFMD schema
-// ([github.com/gobsl/gobsl/schema.InferTensorRepresentationsMixed]: the
-// explicit tensor_representation_group "" plus those inferred from the
+// Representations come from a TFMD schema ([RepresentationsFromSchema]:
+// the explicit tensor_representation_group "" plus those inferred from the
 // features), or, without a schema, from the Arrow schema
 // ([RepresentationsFromArrow]).
 //
