@@ -180,4 +180,3 @@ func inferRepresentations(s *metadatapb.Schema) (map[string]*metadatapb.TensorRe
 	}
 	return out, nil
 }
-

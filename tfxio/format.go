@@ -25,10 +25,17 @@ const (
 	CSV         Format = "csv"   // CSV or TSV, read only; see CSVOptions
 )
 
+// Tensor files, write only: the tensors of the batches (package
+// github.com/gobsl/gobsl/tensors).
+const (
+	NPZ         Format = "npz"         // NumPy .npz
+	Safetensors Format = "safetensors" // .safetensors
+)
+
 // ParseFormat checks a format name given by a user.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(s)); f {
-	case TFRecord, Arrow, ArrowStream, Parquet, JSONL:
+	case TFRecord, Arrow, ArrowStream, Parquet, JSONL, NPZ, Safetensors:
 		return f, nil
 	case "ndjson", "json":
 		return JSONL, nil
@@ -43,7 +50,7 @@ func ParseFormat(s string) (Format, error) {
 	case "tfrecords":
 		return TFRecord, nil
 	}
-	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, parquet, arrow, arrows, jsonl or csv)", s)
+	return "", fmt.Errorf("tfxio: unknown format %q (want tfrecord, parquet, arrow, arrows, jsonl, csv, npz or safetensors)", s)
 }
 
 // DetectFormat tells the format of a file from its name. A compression
@@ -71,6 +78,10 @@ func DetectFormat(path string) (Format, error) {
 		return Parquet, nil
 	case ".jsonl", ".ndjson":
 		return JSONL, nil
+	case ".npz":
+		return NPZ, nil
+	case ".safetensors":
+		return Safetensors, nil
 	}
 	if strings.Contains(name, "tfrecord") {
 		return TFRecord, nil // data_tfrecord-00000-of-00001, train.tfrecord-00001-of-00010

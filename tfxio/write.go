@@ -55,7 +55,9 @@ type WriteOptions struct {
 	RecordType example.RecordType
 
 	// Schema, a TFMD schema, supplies ragged tensor representations for
-	// encoding nested lists.
+	// encoding nested lists, and the tensors of .npz and .safetensors
+	// output (its tensor_representation_group "" and the representations
+	// inferred from its features; without a schema, from the columns).
 	Schema *metadatapb.Schema
 
 	// Deterministic sorts the features of each encoded record by name.
@@ -85,6 +87,8 @@ func Create(path string, schema *arrow.Schema, opts WriteOptions) (Writer, error
 		return createParquet(path, schema, opts)
 	case JSONL:
 		return createJSONL(path, schema, opts)
+	case NPZ, Safetensors:
+		return createTensors(path, schema, format, opts)
 	case Arrow, ArrowStream:
 		if opts.Shards > 1 {
 			return nil, fmt.Errorf("tfxio: --shards works for TFRecord and Parquet output only")
