@@ -80,31 +80,13 @@ func expandOne(p string) ([]string, error) {
 		return nil, fmt.Errorf("fileset: empty pattern")
 	}
 	// An existing name is taken literally, even if it looks like a pattern.
-	if info, err := os.Stat(p); err == nil {
-		if info.IsDir() {
-			return dirFiles(p)
-		}
-		return []string{p}, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("fileset: %w", err)
-	}
-	if m := atShards.FindStringSubmatch(p); m != nil {
-		return atPattern(p, m[1], m[2], m[3])
-	}
-	if strings.Contains(p, "**") {
-		return nil, fmt.Errorf("fileset: pattern %q: ** is not supported", p)
-	}
-	matches, err := filepath.Glob(p)
-	if err != nil {
-		return nil, fmt.Errorf("fileset: pattern %q: %w", p, err)
-	}
-	if len(matches) == 0 {
-		return nil, &patternError{fmt.Sprintf("fileset: no files match %q", p), ErrNoMatch}
-	}
-	if m := qShards.FindStringSubmatch(p); m != nil && len(m[2]) == len(m[3]) {
-		if err := checkShards(p, m, matches); err != nil {
+	matches := []string{p}
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		if matches, err = expandPattern(p); err != nil {
 			return nil, err
 		}
+	} else if err != nil {
+		return nil, fmt.Errorf("fileset: %w", err)
 	}
 	var files []string
 	for _, f := range matches {
@@ -125,21 +107,47 @@ func expandOne(p string) ([]string, error) {
 	return files, nil
 }
 
-// atPattern expands "prefix@N.ext".
+// expandPattern returns the names a pattern that is not an existing name
+// matches: prefix@N shards or a glob.
+func expandPattern(p string) ([]string, error) {
+	if m := atShards.FindStringSubmatch(p); m != nil {
+		return atPattern(p, m[1], m[2], m[3])
+	}
+	if strings.Contains(p, "**") {
+		return nil, fmt.Errorf("fileset: pattern %q: ** is not supported", p)
+	}
+	matches, err := filepath.Glob(p)
+	if err != nil {
+		return nil, fmt.Errorf("fileset: pattern %q: %w", p, err)
+	}
+	if len(matches) == 0 {
+		return nil, &patternError{fmt.Sprintf("fileset: no files match %q", p), ErrNoMatch}
+	}
+	if m := qShards.FindStringSubmatch(p); m != nil && len(m[2]) == len(m[3]) {
+		if err := checkShards(p, m, matches); err != nil {
+			return nil, err
+		}
+	}
+	return matches, nil
+}
+
+// atPattern expands "prefix@N.ext". It stops at the first missing shard,
+// so a mistyped N costs nothing.
 func atPattern(p, prefix, count, ext string) ([]string, error) {
 	n, err := strconv.Atoi(count)
 	if err != nil || n <= 0 {
 		return nil, fmt.Errorf("fileset: pattern %q: bad shard count %q", p, count)
 	}
-	files := make([]string, n)
-	for i := range files {
-		files[i] = ShardName(prefix, i, n, ext)
-		if _, err := os.Stat(files[i]); err != nil {
+	var files []string
+	for i := range n {
+		name := ShardName(prefix, i, n, ext)
+		if _, err := os.Stat(name); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return nil, missingShard(i, n, files[i])
+				return nil, missingShard(i, n, name)
 			}
 			return nil, fmt.Errorf("fileset: %w", err)
 		}
+		files = append(files, name)
 	}
 	return files, nil
 }
@@ -152,16 +160,16 @@ func checkShards(p string, m []string, matches []string) error {
 		return fmt.Errorf("fileset: pattern %q: bad shard count %q", p, m[3])
 	}
 	shard := regexp.MustCompile(`-([0-9]{` + strconv.Itoa(len(m[2])) + `})-of-` + m[3])
-	have := make([]bool, n)
+	have := make(map[int]bool, len(matches))
 	for _, f := range matches {
 		for _, sm := range shard.FindAllStringSubmatch(filepath.Base(f), -1) {
-			if i, err := strconv.Atoi(sm[1]); err == nil && i < n {
+			if i, err := strconv.Atoi(sm[1]); err == nil {
 				have[i] = true
 			}
 		}
 	}
-	for i, ok := range have {
-		if !ok {
+	for i := range n { // ends by len(matches): no more shards are present
+		if !have[i] {
 			name := m[1] + fmt.Sprintf("-%0*d-of-", len(m[2]), i) + m[3] + m[4]
 			return missingShard(i, n, name)
 		}

@@ -48,6 +48,7 @@ func TestExpand(t *testing.T) {
 		"literal/x@2",
 		"literal/[odd].tfrecord",
 		"empty/_SUCCESS",
+		"big/x-000000000000-of-999999999999",
 	)
 	if err := os.Symlink(filepath.Join(dir, "plain/a.tfrecord"), filepath.Join(dir, "plain/link.tfrecord")); err != nil {
 		t.Fatal(err)
@@ -89,6 +90,8 @@ func TestExpand(t *testing.T) {
 			[]string{p("shards/data-00000-of-00003.gz"), p("shards/data-00001-of-00003.gz"), p("shards/data-00002-of-00003.gz")}, nil},
 		{"@N, shard missing", []string{p("broken/data@3")}, nil, ErrMissingShard},
 		{"@N, no such shards", []string{p("shards/data@4.gz")}, nil, ErrMissingShard},
+		{"@N, absurd N", []string{p("shards/data@999999999999.gz")}, nil, ErrMissingShard},
+		{"?????-of-N, absurd N", []string{p("big/x-????????????-of-999999999999")}, nil, ErrMissingShard},
 		{"?????-of-N", []string{p("shards/data-?????-of-00003.gz")},
 			[]string{p("shards/data-00000-of-00003.gz"), p("shards/data-00001-of-00003.gz"), p("shards/data-00002-of-00003.gz")}, nil},
 		{"?????-of-N with a glob suffix", []string{p("shards/data-?????-of-00003*")},
