@@ -168,12 +168,17 @@ func NewReader(r io.Reader, opts ...ReaderOption) (*Reader, error) {
 		if rd.comp == Auto {
 			rd.comp = sniff(head, cfg.path)
 		}
-		if rd.comp == None || rd.w == 0 || rd.srcErr != nil && rd.srcErr != io.EOF {
-			// Go on reading from here. An empty stream is an empty
-			// record stream whatever the compression, and Next reports
-			// a read error.
+		readErr := rd.srcErr != nil && rd.srcErr != io.EOF
+		if rd.comp == None || rd.w == 0 || readErr {
+			// Go on reading from here, with no decompressor: the stream
+			// is plain, or empty (no records, whatever the compression),
+			// or the read failed, which Next reports.
 			rd.buf = make([]byte, max(cfg.bufferSize, headerSize))
-			copy(rd.buf, head)
+			if rd.comp == None {
+				copy(rd.buf, head)
+			} else {
+				rd.w = 0 // compressed bytes are no records: fail at offset 0
+			}
 			return rd, nil
 		}
 		rd.prefix.n, rd.prefix.r = rd.w, &rd.raw

@@ -372,6 +372,8 @@ func TestReadErrors(t *testing.T) {
 			&Error{Record: 2, Offset: 38, Reason: ReadFailed, Err: diskErr}},
 		{"below gzip header", &errAfterReader{gz[:5], diskErr}, []string{},
 			&Error{Reason: ReadFailed, Err: diskErr}},
+		{"with the sniffed bytes", &dataErrReader{gz[:12], diskErr}, []string{},
+			&Error{Reason: ReadFailed, Err: diskErr}},
 		{"no progress", &cycleReader{data: []byte{}}, []string{},
 			&Error{Reason: ReadFailed, Err: io.ErrNoProgress}},
 	}
@@ -393,6 +395,21 @@ func TestReadErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dataErrReader returns all its data and err in one call.
+type dataErrReader struct {
+	data []byte
+	err  error
+}
+
+func (d *dataErrReader) Read(p []byte) (int, error) {
+	n := copy(p, d.data)
+	d.data = d.data[n:]
+	if len(d.data) == 0 {
+		return n, d.err
+	}
+	return n, nil
 }
 
 // badCountReader claims to have read more than it was given.
