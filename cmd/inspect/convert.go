@@ -14,7 +14,7 @@ func init() {
 	register(&command{
 		name:    "convert",
 		args:    "INPUT... OUTPUT",
-		summary: "convert between TFRecord, Parquet and Arrow IPC",
+		summary: "convert between TFRecord, Parquet and Arrow IPC, or to tensors",
 		help: `Converts every record of the inputs into OUTPUT. Formats follow the file
 extensions (or --from/--to):
   tfrecord  .tfrecord .tfrecords, compressed .gz .zz .zlib .zst
@@ -25,6 +25,8 @@ extensions (or --from/--to):
   csv       .csv .tsv, compressed .csv.gz (input only; --column-names,
             --delimiter, --skip-blank-lines, --multivalent-columns,
             --secondary-delimiter, --raw-record-column, --infer-rows)
+  npz       .npz (NumPy; output only: tensors, see below)
+  safetensors .safetensors (output only: tensors, see below)
 
 TFRecord input is decoded on all cores. Without --schema, the columns are
 the union of all feature names, sorted, typed by the first kind seen, as
@@ -32,6 +34,15 @@ tfx-bsl's schemaless decoder does; a first pass over the input finds them.
 With --schema (a TFMD schema.pbtxt), the columns are the schema's.
 CSV input is typed as tfx-bsl's CSV decoder does: by inference over all
 rows (--infer-rows N: the first N), or by --schema.
+
+.npz and .safetensors output holds tensors, as tfx-bsl's TensorAdapter
+makes them, of all the input's rows: the tensor representations of
+--schema (its tensor_representation_group "" and those inferred from its
+features), or without --schema a sparse tensor per list column and a
+ragged one per nested list. A tensor NAME is stored as NAME (dense),
+NAME.indices/.values/.dense_shape (sparse) or NAME.values/.row_splits/
+.row_splits1... (ragged); bytes are |S<n> arrays in .npz, NAME.bytes and
+NAME.offsets in .safetensors.
 
 The output appears only when the conversion is complete: it is written
 under a temporary name and renamed. An existing output is not replaced
@@ -42,7 +53,8 @@ Examples:
   inspect convert --schema schema.pbtxt 'data-*.gz' out.arrows
   inspect convert --shards 4 table.arrow out.tfrecord.gz
   inspect convert --record-type sequence_example seq.tfrecord.gz seq.arrow
-  inspect convert --raw-record-column raw data.csv data2.csv taxi.tfrecord.gz`,
+  inspect convert --raw-record-column raw data.csv data2.csv taxi.tfrecord.gz
+  inspect convert --schema schema.pbtxt 'data-*.gz' train.npz`,
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var o convertFlags
 			fs.StringVar(&o.schema, "schema", "", "TFMD schema (.pbtxt or binary) for TFRecord and CSV input and ragged output")
