@@ -2,6 +2,7 @@ package tfrecord
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -164,13 +165,13 @@ func compressor(c Compression, dst io.Writer, level int) (flushWriteCloser, erro
 		opts := []zstd.EOption{zstd.WithEncoderConcurrency(1)}
 		if level != levelDefault {
 			if level < 1 || level > 22 {
-				return nil, fmt.Errorf("tfrecord: zstd level %d out of range [1, 22]", level)
+				return nil, errors.New("level out of range [1, 22]")
 			}
 			opts = append(opts, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(level)))
 		}
 		return zstd.NewWriter(dst, opts...)
 	}
-	return nil, fmt.Errorf("tfrecord: cannot compress with %v", c)
+	return nil, fmt.Errorf("cannot compress with %v", c)
 }
 
 type flushWriteCloser interface {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,6 +72,9 @@ func TestWriterOptions(t *testing.T) {
 			w, err := NewWriter(io.Discard, tt.opts...)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("NewWriter: %v, want error %v", err, tt.wantErr)
+			}
+			if err != nil && strings.Count(err.Error(), "tfrecord:") != 1 {
+				t.Errorf("error %q: want exactly one tfrecord: prefix", err)
 			}
 			if err == nil {
 				if err := w.Close(); err != nil {
