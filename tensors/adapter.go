@@ -37,7 +37,7 @@ type handler interface {
 }
 
 // Adapter converts record batches of one Arrow schema into tensors, as
-// tfx-bsl's TensorAdapter.
+// tfx-bsl's TensorAdapter. Its methods are safe for concurrent use.
 type Adapter struct {
 	schema   *arrow.Schema
 	names    []string
