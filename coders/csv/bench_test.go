@@ -163,6 +163,51 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// BenchmarkReadQuoted reads the input with its string cells quoted, as
+// many exporters write them (""Cash"", "\"Taxi Affiliation Services\"").
+func BenchmarkReadQuoted(b *testing.B) {
+	block := quotedBlock()
+	b.SetBytes(int64(len(benchHeader) + benchRepeat*len(block)))
+	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
+	mem := memory.NewGoAllocator()
+	schema := benchSchema()
+	for b.Loop() {
+		in := &repeatReader{header: []byte(benchHeader), block: block, n: benchRepeat}
+		r, err := NewReader(in, schema, Options{Allocator: mem})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := consume(b, r); n != benchRows*benchRepeat {
+			b.Fatalf("%d rows", n)
+		}
+		r.Release()
+	}
+}
+
+// quotedBlock is benchBlock with the cells of the string columns quoted.
+var quotedBlock = sync.OnceValue(func() []byte {
+	var out bytes.Buffer
+	for _, line := range bytes.SplitAfter(benchBlock(), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		cells := bytes.Split(bytes.TrimSuffix(line, []byte("\n")), []byte(","))
+		for j, c := range cells {
+			if j > 0 {
+				out.WriteByte(',')
+			}
+			if taxiColumns[j].typ == typeString && len(c) > 0 {
+				out.WriteString(strconv.Quote(string(c)))
+			} else {
+				out.Write(c)
+			}
+		}
+		out.WriteByte('\n')
+	}
+	return out.Bytes()
+})
+
 // BenchmarkInfer runs type inference over the whole input.
 func BenchmarkInfer(b *testing.B) {
 	b.SetBytes(benchSize())

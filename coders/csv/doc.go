@@ -32,10 +32,10 @@
 // passed to NewReader, or from inference ([Infer], [Inferrer]), which
 // follows tfx-bsl: a cell that Python's int() accepts within int64 is
 // INT, one that float() accepts FLOAT, any other STRING, and a column
-// takes the greatest type of its cells. Python's rules mean that " 1",
-// "+5", "00012" and "1_000" are INT, "0x10" and "true" STRING, and "nan",
-// "-Infinity", "1e5", ".5" and "5." FLOAT; integers outside int64 are
-// STRING. Floats are parsed to float64, correctly rounded, then rounded to
+// takes the greatest type of its cells. Python's rules mean that "+5",
+// "00012", "1_000" and "1" with spaces around are INT, "0x10" and "true"
+// STRING, and "nan", "-Infinity", "1e5", ".5" and "5." FLOAT; integers
+// outside int64 are STRING. Floats are parsed to float64, correctly rounded, then rounded to
 // float32, as Python and pyarrow do.
 //
 // A cell that does not convert to its column's type is an error, never a
@@ -61,9 +61,9 @@
 //
 // # Errors
 //
-// Problems with the input are [*ParseError]s with the line (and, for a
-// record that spans lines, the line where it starts), the column number
-// and the column name, wrapping [ErrQuote], [ErrFieldCount],
+// Problems with the input are reported as a [*ParseError] with the line
+// (and, for a record that spans lines, the line where it starts), the
+// column number and the column name, wrapping [ErrQuote], [ErrFieldCount],
 // [ErrFieldSize], [ErrValue] or [ErrNoHeader]. Where tfx-bsl has a
 // message, the text is tfx-bsl's, so that logs can be searched for it:
 // "Columns do not match specified csv headers: ['a', 'b'] -> [b'1']"

@@ -21,7 +21,8 @@ var (
 	ErrFieldSize = errors.New("field too large")
 	// ErrValue: a cell is not a value of its column's type.
 	ErrValue = errors.New("bad value")
-	// ErrNoHeader: the input is empty, so it has no header line.
+	// ErrNoHeader: the input is empty, or its first line is blank, so it
+	// has no header.
 	ErrNoHeader = errors.New("no header line")
 )
 

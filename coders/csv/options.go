@@ -66,7 +66,7 @@ type Options struct {
 
 	// MaxFieldSize limits the bytes of one field (and of the header line),
 	// a defence against untrusted input: 0 means DefaultMaxFieldSize, -1
-	// no limit.
+	// no limit but that of 1 GiB on a record.
 	MaxFieldSize int
 
 	// Workers split and convert batches in parallel; 0 means GOMAXPROCS.
@@ -193,7 +193,7 @@ func (c *config) checkNames(names []string) error {
 // many fields. Before the column count is known (the header), the record
 // itself is limited to maxField.
 func (c *config) recordLimit(ncols int) int64 {
-	const hardLimit = 1<<31 - 1 // offsets within a batch are 32 bits
+	const hardLimit = 1 << 30 // offsets within a batch (records, unescaped fields) are 32 bits
 	if c.maxField < 0 {
 		return hardLimit
 	}

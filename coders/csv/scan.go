@@ -44,10 +44,11 @@ type scanner struct {
 	limit int64 // bytes of one record; see config.recordLimit
 	maxF  int   // field limit, for error positions
 
-	// Where the next quote is: qnext is the index of the first '"' at or
-	// after qfrom in buf[:end], or end if there is none.
-	qfrom, qnext int
-	qok          bool
+	// Where the next quote is: qnext is the index of the first '"' in
+	// buf[:end] at or after the record where it was last looked for, or
+	// end if there is none; qok is false after a refill.
+	qnext int
+	qok   bool
 
 	// The state of a record whose end is not yet in buf, to resume
 	// scanning after a refill: the offset from pos, the state, the line
@@ -129,7 +130,6 @@ func (s *scanner) find() (rec record, more, ok bool, err error) {
 	if s.resume == 0 {
 		nl := bytes.IndexByte(buf[s.pos:], '\n')
 		if !s.qok || s.qnext < s.pos {
-			s.qfrom = s.pos
 			q := bytes.IndexByte(buf[s.pos:], '"')
 			if q < 0 {
 				s.qnext = s.end
@@ -160,7 +160,6 @@ func (s *scanner) slow() (rec record, more, ok bool, err error) {
 	i := s.pos + s.resume
 	state := s.state
 	for i < len(buf) {
-		c := buf[i]
 		switch state {
 		case stQuoted:
 			// Jump to the next quote, counting line feeds on the way.
@@ -174,39 +173,37 @@ func (s *scanner) slow() (rec record, more, ok bool, err error) {
 			i += q + 1
 			state = stQuoteInQuoted
 			continue
-		case stFieldStart:
-			if c == '"' {
-				state = stQuoted
-				i++
-				continue
-			}
-			state = stUnquoted
-		case stQuoteInQuoted:
-			if c == '"' {
+		case stFieldStart, stQuoteInQuoted:
+			if buf[i] == '"' {
 				state = stQuoted
 				i++
 				continue
 			}
 			state = stUnquoted
 		}
-		// stUnquoted
-		switch c {
-		case '\n':
-			ce := i
-			if ce > s.pos && buf[ce-1] == '\r' {
-				ce--
-			}
-			rec = record{start: s.pos, contentEnd: ce, next: i + 1, quoted: true}
-			s.pos = i + 1
-			s.line += 1 + s.embedded
-			s.resume = 0
-			return rec, false, true, nil
-		case delim:
+		// Unquoted: only a delimiter or a line feed matters.
+		for i < len(buf) && buf[i] != delim && buf[i] != '\n' {
+			i++
+		}
+		if i == len(buf) {
+			break
+		}
+		if buf[i] == delim {
 			state = stFieldStart
 			s.field++
 			s.fieldLine = s.line + s.embedded
+			i++
+			continue
 		}
-		i++
+		ce := i
+		if ce > s.pos && buf[ce-1] == '\r' {
+			ce--
+		}
+		rec = record{start: s.pos, contentEnd: ce, next: i + 1, quoted: true}
+		s.pos = i + 1
+		s.line += 1 + s.embedded
+		s.resume = 0
+		return rec, false, true, nil
 	}
 	// The buffer ends inside the record.
 	if int64(i-s.pos) > s.limit {
