@@ -59,6 +59,8 @@ type batchGen struct {
 	overflow    bool // uint64 values above MaxInt64 (fail the batch)
 	badSchema   bool // ragged representations that do not fit the column
 	decodable   bool // lists of nulls as long as any other
+
+	budget int // values left to generate in this batch; then lists are empty
 }
 
 // generated is one random encoding problem.
@@ -185,6 +187,7 @@ func (g *batchGen) batch() generated {
 	if g.r.IntN(12) == 0 {
 		n = 60 + g.r.IntN(150) // several chunks
 	}
+	g.budget = 20000
 	sch := arrow.NewSchema(fields, nil)
 	b := array.NewRecordBuilder(g.mem, sch)
 	defer b.Release()
@@ -254,13 +257,17 @@ func (g *batchGen) raggedColumn(name string, schema *metadatapb.Schema, used map
 }
 
 func (g *batchGen) length() int {
+	n := g.r.IntN(5)
 	switch g.r.IntN(10) {
 	case 0:
-		return 0
+		n = 0
 	case 1:
-		return 20 + g.r.IntN(40)
+		n = 20 + g.r.IntN(40)
 	}
-	return g.r.IntN(5)
+	// Nested random lengths multiply: keep batches small.
+	n = max(min(n, g.budget), 0)
+	g.budget -= n
+	return n
 }
 
 var (

@@ -356,6 +356,7 @@ func (g *batchGen) decodableBatch(seq bool) arrow.RecordBatch {
 	}
 	b := array.NewRecordBuilder(g.mem, arrow.NewSchema(fields, nil))
 	defer b.Release()
+	g.budget = 20000
 	for range g.r.IntN(12) {
 		for i, f := range fields {
 			p := g.nullPct
