@@ -84,7 +84,7 @@ type feature struct {
 	// exactDepth is false while the depth is a lower bound (the leaves
 	// seen so far were nulls, as in large_list<null>).
 	exactDepth bool
-	numValues  sketch // valency at level 0
+	valency    map[uint64]uint64 // number of present lists (level 0) by length
 	num        numeric
 	str        strs
 	isBytes    bool
@@ -130,32 +130,57 @@ func (n *numeric) merge(o *numeric) {
 	n.q.merge(&o.q)
 }
 
-// addValues adds a batch of values (NaN included).
+// addValues adds a batch of values (NaN included). vs is reused.
+//
+// One pass sums the values shifted by the first one (and their squares),
+// which keeps the variance exact to float64 rounding for values far from
+// 0 in a narrow range (census tracts, timestamps); batches then merge by
+// Chan's formula.
 func (n *numeric) addValues(vs []float64) {
 	var b numeric
-	sum := 0.0
-	clean := vs[:0] // NaNs dropped in place
+	shift := 0.0
+	for _, v := range vs {
+		if v == v && !math.IsInf(v, 0) {
+			shift = v
+			break
+		}
+	}
+	var sum, sq float64
+	b.min, b.max = math.Inf(1), math.Inf(-1)
 	for _, v := range vs {
 		if v != v {
 			b.nan++
 			continue
 		}
-		clean = append(clean, v)
 		if v == 0 {
 			b.zeros++
 		}
-		sum += v
+		d := v - shift
+		sum += d
+		sq += d * d
+		b.min = min(b.min, v)
+		b.max = max(b.max, v)
+	}
+	clean := vs
+	if b.nan > 0 {
+		clean = vs[:0]
+		for _, v := range vs {
+			if v == v {
+				clean = append(clean, v)
+			}
+		}
 	}
 	b.count = uint64(len(clean))
-	if b.count > 0 {
-		b.min, b.max = clean[0], clean[0]
+	if c := float64(b.count); b.count > 0 && !math.IsInf(b.min, 0) && !math.IsInf(b.max, 0) {
+		b.fmin, b.fmax, b.finite = b.min, b.max, b.count
+		b.mean = shift + sum/c
+		b.m2 = max(sq-sum*sum/c, 0)
+	} else if b.count > 0 {
+		// Infinities: the mean and variance are infinite or NaN, as
+		// TFDV's are; the finite range is still of use.
+		var total float64
 		for _, v := range clean {
-			if v < b.min {
-				b.min = v
-			}
-			if v > b.max {
-				b.max = v
-			}
+			total += v
 			if !math.IsInf(v, 0) {
 				if b.finite == 0 || v < b.fmin {
 					b.fmin = v
@@ -166,18 +191,18 @@ func (n *numeric) addValues(vs []float64) {
 				b.finite++
 			}
 		}
-		b.mean = sum / float64(b.count)
+		b.mean = total / c
 		for _, v := range clean {
 			d := v - b.mean
 			b.m2 += d * d
 		}
-		b.q.add(clean...)
 	}
 	n.merge(&b)
+	n.q.add(clean...)
 }
 
 type strs struct {
-	counts      map[string]uint64
+	counts      valueCounts
 	totalBytes  uint64
 	invalidUTF8 uint64
 	minBytes    uint64
@@ -190,9 +215,6 @@ type strs struct {
 const bytesValue = "__BYTES_VALUE__"
 
 func (s *strs) add(v []byte) {
-	if s.counts == nil {
-		s.counts = map[string]uint64{}
-	}
 	n := uint64(len(v))
 	if s.values == 0 || n < s.minBytes {
 		s.minBytes = n
@@ -202,21 +224,47 @@ func (s *strs) add(v []byte) {
 	s.totalBytes += n
 	if !utf8.Valid(v) {
 		s.invalidUTF8++
-		s.counts[bytesValue]++
+		s.counts.addString(bytesValue, 1)
 		return
 	}
-	s.counts[string(v)]++
+	s.counts.inc(v)
 }
+
+// valueCounts counts distinct strings. Looking up a []byte as
+// m[string(b)] does not allocate; only a new value's key does.
+type valueCounts struct {
+	idx map[string]int
+	n   []uint64
+}
+
+func (c *valueCounts) inc(v []byte) {
+	if i, ok := c.idx[string(v)]; ok {
+		c.n[i]++
+		return
+	}
+	c.addString(string(v), 1)
+}
+
+func (c *valueCounts) addString(v string, n uint64) {
+	if i, ok := c.idx[v]; ok {
+		c.n[i] += n
+		return
+	}
+	if c.idx == nil {
+		c.idx = map[string]int{}
+	}
+	c.idx[v] = len(c.n)
+	c.n = append(c.n, n)
+}
+
+func (c *valueCounts) len() int { return len(c.n) }
 
 func (s *strs) merge(o *strs) {
 	if o.values == 0 {
 		return
 	}
-	if s.counts == nil {
-		s.counts = make(map[string]uint64, len(o.counts))
-	}
-	for k, c := range o.counts {
-		s.counts[k] += c
+	for k, i := range o.counts.idx {
+		s.counts.addString(k, o.counts.n[i])
 	}
 	if s.values == 0 || o.minBytes < s.minBytes {
 		s.minBytes = o.minBytes
@@ -257,22 +305,73 @@ func (a *Accumulator) Add(b arrow.RecordBatch) error {
 	if a.err != nil {
 		return a.err
 	}
-	part := NewAccumulator(Options{})
-	part.opts, part.bytesFeats = a.opts, a.bytesFeats
-	part.scratch = a.scratch
+	// Check every column against what the accumulator holds first, so
+	// that a batch that fails adds nothing.
+	seen := map[string]shapeOf{}
+	for i, col := range b.Columns() {
+		name := b.Schema().Field(i).Name
+		if err := a.check([]string{name}, col.DataType(), seen); err != nil {
+			return fmt.Errorf("stats: column %q: %w", name, err)
+		}
+	}
 	n := int(b.NumRows())
 	all := []span{{0, n}}
 	for i, col := range b.Columns() {
 		name := b.Schema().Field(i).Name
-		if err := part.addArray([]string{name}, col, all); err != nil {
-			a.scratch = part.scratch
-			return fmt.Errorf("stats: column %q: %w", name, err)
+		if err := a.addArray([]string{name}, col, all); err != nil {
+			// Not reached: check found every condition addArray fails on.
+			a.err = fmt.Errorf("stats: column %q: %w", name, err)
+			return a.err
 		}
 	}
-	part.numExamples = uint64(n)
-	a.scratch, part.scratch = part.scratch, nil
-	a.Merge(part)
-	return a.err
+	a.numExamples += uint64(n)
+	return nil
+}
+
+// shapeOf is a feature's kind and depth, as check tracks them.
+type shapeOf struct {
+	kind  kind
+	depth int
+	exact bool
+}
+
+// check reports whether a column of type t can be added at path, given
+// the features a holds and the columns of the batch already checked.
+func (a *Accumulator) check(path []string, t arrow.DataType, seen map[string]shapeOf) error {
+	depth, leaf, exact := shape(t)
+	k, err := kindOf(leaf)
+	if err != nil {
+		return err
+	}
+	key := pathKey(path)
+	cur, ok := seen[key]
+	if !ok {
+		if f := a.feats[key]; f != nil {
+			cur = shapeOf{f.kind, len(f.levels), f.exactDepth}
+		}
+	}
+	switch {
+	case k == kindUnknown:
+	case cur.kind == kindUnknown:
+		cur.kind = k
+	case cur.kind != k:
+		return fmt.Errorf("%w: %v and %v", ErrTypeConflict, cur.kind, k)
+	}
+	tmp := feature{levels: make([]level, cur.depth), exactDepth: cur.exact}
+	if err := tmp.mergeDepth(depth, exact); err != nil {
+		return err
+	}
+	cur.depth, cur.exact = len(tmp.levels), tmp.exactDepth
+	seen[key] = cur
+	if st, ok := leaf.(*arrow.StructType); ok {
+		for _, c := range st.Fields() {
+			child := append(append([]string(nil), path...), c.Name)
+			if err := a.check(child, c.Type, seen); err != nil {
+				return fmt.Errorf("field %q: %w", c.Name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Merge adds the statistics of other (which must have the same Options)
@@ -315,7 +414,13 @@ func (f *feature) merge(o *feature) error {
 	for i := range o.levels {
 		f.levels[i].merge(&o.levels[i])
 	}
-	f.numValues.merge(&o.numValues)
+	if f.valency == nil {
+		f.valency = o.valency
+	} else {
+		for c, n := range o.valency {
+			f.valency[c] += n
+		}
+	}
 	f.num.merge(&o.num)
 	f.str.merge(&o.str)
 	return nil

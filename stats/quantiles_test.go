@@ -87,3 +87,33 @@ func TestSketchDeterministic(t *testing.T) {
 		t.Errorf("same input, different quantiles:\n%v\n%v", a, b)
 	}
 }
+
+func TestSortFloats(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 127, 128, 1000, 5000} {
+		vs := make([]float64, n)
+		for i := range vs {
+			switch i % 7 {
+			case 0:
+				vs[i] = -r.ExpFloat64() * 1e10
+			case 1:
+				vs[i] = math.Inf(1)
+			case 2:
+				vs[i] = math.Copysign(0, -1)
+			case 3:
+				vs[i] = math.Inf(-1)
+			default:
+				vs[i] = r.NormFloat64()
+			}
+		}
+		want := slices.Clone(vs)
+		slices.Sort(want)
+		for _, guess := range []uint64{0, ^uint64(0), 0xff00ff} {
+			got := slices.Clone(vs)
+			sortFloats(got, nil, guess)
+			if !slices.EqualFunc(got, want, func(a, b float64) bool { return a == b }) {
+				t.Errorf("n=%d guess=%x: not sorted", n, guess)
+			}
+		}
+	}
+}

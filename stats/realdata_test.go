@@ -408,9 +408,9 @@ func TestRealDataTaxiTopValuesOrder(t *testing.T) {
 			if ss == nil {
 				continue
 			}
-			counts := map[string]uint64{}
+			var counts valueCounts
 			for _, b := range ss.GetRankHistogram().GetBuckets() {
-				counts[b.GetLabel()] = uint64(b.GetSampleCount())
+				counts.addString(b.GetLabel(), uint64(b.GetSampleCount()))
 			}
 			a := NewAccumulator(Options{})
 			got := a.stringStats(&strs{counts: counts, values: 1})

@@ -60,7 +60,7 @@ func (a *Accumulator) featureStats(f *feature, parentTot uint64) *metadatapb.Fea
 	case metadatapb.FeatureNameStatistics_STRUCT:
 		out.Stats = &metadatapb.FeatureNameStatistics_StructStats{StructStats: &metadatapb.StructStatistics{CommonStats: common}}
 	case metadatapb.FeatureNameStatistics_BYTES:
-		bs := &metadatapb.BytesStatistics{CommonStats: common, Unique: uint64(len(f.str.counts))}
+		bs := &metadatapb.BytesStatistics{CommonStats: common, Unique: uint64(f.str.counts.len())}
 		if s := &f.str; s.values > 0 {
 			bs.AvgNumBytes = float32(float64(s.totalBytes) / float64(s.values))
 			bs.MinNumBytes = float32(s.minBytes)
@@ -90,7 +90,7 @@ func (a *Accumulator) commonStats(f *feature, parentTot uint64) *metadatapb.Comm
 		c.MinNumValues = top.min
 		c.MaxNumValues = top.max
 		c.AvgNumValues = float32(float64(top.tot) / float64(top.nonMissing))
-		w := f.numValues.sorted()
+		w := valencySample(f.valency)
 		c.NumValuesHistogram = quantilesHistogram(&w, a.opts.NumValuesHistogramBuckets, float64(top.nonMissing))
 	}
 	if len(f.levels) > 1 {
@@ -198,10 +198,10 @@ type valueCount struct {
 
 // ranked returns the values by decreasing count; ties go by decreasing
 // value, as TFDV orders them.
-func ranked(counts map[string]uint64, limit int) []valueCount {
-	vc := make([]valueCount, 0, len(counts))
-	for v, c := range counts {
-		vc = append(vc, valueCount{v, c})
+func ranked(counts *valueCounts, limit int) []valueCount {
+	vc := make([]valueCount, 0, counts.len())
+	for v, i := range counts.idx {
+		vc = append(vc, valueCount{v, counts.n[i]})
 	}
 	slices.SortFunc(vc, func(x, y valueCount) int {
 		if c := cmp.Compare(y.count, x.count); c != 0 {
@@ -221,8 +221,8 @@ func (a *Accumulator) stringStats(s *strs) *metadatapb.StringStatistics {
 		return ss
 	}
 	ss.AvgLength = float32(float64(s.totalBytes) / float64(s.values))
-	ss.Unique = uint64(len(s.counts))
-	rk := ranked(s.counts, max(a.opts.NumTopValues, a.opts.NumRankHistogramBuckets))
+	ss.Unique = uint64(s.counts.len())
+	rk := ranked(&s.counts, max(a.opts.NumTopValues, a.opts.NumRankHistogramBuckets))
 	for i, vc := range rk {
 		if i < a.opts.NumTopValues {
 			ss.TopValues = append(ss.TopValues, &metadatapb.StringStatistics_FreqAndValue{Value: vc.value, Frequency: float64(vc.count)})
@@ -240,4 +240,19 @@ func (a *Accumulator) stringStats(s *strs) *metadatapb.StringStatistics {
 		}
 	}
 	return ss
+}
+
+// valencySample is the exact weighted sample of a valency histogram.
+func valencySample(h map[uint64]uint64) weighted {
+	var w weighted
+	for c := range h {
+		w.vals = append(w.vals, float64(c))
+	}
+	slices.Sort(w.vals)
+	for _, v := range w.vals {
+		n := float64(h[uint64(v)])
+		w.weights = append(w.weights, n)
+		w.total += n
+	}
+	return w
 }

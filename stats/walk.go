@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/float16"
 )
 
@@ -108,7 +109,7 @@ func (a *Accumulator) addArray(path []string, arr arrow.Array, spans []span) err
 				}
 			}
 		}
-		f.numValues.add(counts...)
+		f.addValency(counts)
 		a.scratch = counts[:0]
 		spans = valid
 	} else {
@@ -124,45 +125,68 @@ func (a *Accumulator) addArray(path []string, arr arrow.Array, spans []span) err
 // returns the spans of their values.
 func (a *Accumulator) addLevel(f *feature, lvl int, arr array.ListLike, spans []span) []span {
 	var out []span
-	l := &f.levels[lvl]
-	counts := a.scratch[:0]
-	nulls := arr.NullN() > 0
+	var b level
+	var small [64]uint64 // valencies below 64, counted here first
+	var bitmap []byte
+	if arr.NullN() > 0 {
+		bitmap = arr.NullBitmapBytes()
+	}
+	dataOff := arr.Data().Offset()
+	visit := func(lo, hi int64) {
+		c := uint64(hi - lo)
+		if b.nonMissing == 0 || c < b.min {
+			b.min = c
+		}
+		b.max = max(b.max, c)
+		b.nonMissing++
+		b.tot += c
+		if lvl == 0 {
+			if c < uint64(len(small)) {
+				small[c]++
+			} else {
+				if f.valency == nil {
+					f.valency = map[uint64]uint64{}
+				}
+				f.valency[c]++
+			}
+		}
+		if lo < hi {
+			if n := len(out); n > 0 && out[n-1].hi == int(lo) {
+				out[n-1].hi = int(hi)
+			} else {
+				out = append(out, span{int(lo), int(hi)})
+			}
+		}
+	}
 	if ll, ok := arr.(*array.LargeList); ok {
-		offs := ll.Offsets()[ll.Data().Offset():]
+		offs := ll.Offsets()[dataOff:]
 		for _, s := range spans {
 			for i := s.lo; i < s.hi; i++ {
-				if nulls && ll.IsNull(i) {
+				if bitmap != nil && !bitutil.BitIsSet(bitmap, dataOff+i) {
 					continue
 				}
-				lo, hi := offs[i], offs[i+1]
-				c := uint64(hi - lo)
-				l.addCount(c)
-				if lvl == 0 {
-					counts = append(counts, float64(c))
-				}
-				out = appendSpan(out, int(lo), int(hi))
+				visit(offs[i], offs[i+1])
 			}
 		}
 	} else {
 		for _, s := range spans {
 			for i := s.lo; i < s.hi; i++ {
-				if nulls && arr.IsNull(i) {
+				if bitmap != nil && !bitutil.BitIsSet(bitmap, dataOff+i) {
 					continue
 				}
-				lo, hi := arr.ValueOffsets(i)
-				c := uint64(hi - lo)
-				l.addCount(c)
-				if lvl == 0 {
-					counts = append(counts, float64(c))
-				}
-				out = appendSpan(out, int(lo), int(hi))
+				visit(arr.ValueOffsets(i))
 			}
 		}
 	}
-	if lvl == 0 {
-		f.numValues.add(counts...)
+	f.levels[lvl].merge(&b)
+	for c, n := range small {
+		if n > 0 {
+			if f.valency == nil {
+				f.valency = map[uint64]uint64{}
+			}
+			f.valency[uint64(c)] += n
+		}
 	}
-	a.scratch = counts[:0]
 	return out
 }
 
@@ -307,4 +331,24 @@ func (a *Accumulator) addStruct(f *feature, arr *array.Struct, spans []span) err
 		}
 	}
 	return nil
+}
+
+// addValency counts the lengths of a batch's present lists (as floats in
+// counts) into f.valency, a run of equal lengths at a time.
+func (f *feature) addValency(counts []float64) {
+	if len(counts) == 0 {
+		return
+	}
+	if f.valency == nil {
+		f.valency = map[uint64]uint64{}
+	}
+	run, n := counts[0], uint64(0)
+	for _, c := range counts {
+		if c != run {
+			f.valency[uint64(run)] += n
+			run, n = c, 0
+		}
+		n++
+	}
+	f.valency[uint64(run)] += n
 }
