@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"path/filepath"
+	"strings"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/encoding/prototext"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gobsl/gobsl/coders/example"
+	"github.com/gobsl/gobsl/fileset"
+	"github.com/gobsl/gobsl/proto/metadatapb"
+	"github.com/gobsl/gobsl/schema"
+	"github.com/gobsl/gobsl/stats"
+	"github.com/gobsl/gobsl/tfxio"
+)
+
+// schema infer: a TFMD schema from data, as TFDV's infer_schema.
+
+func init() {
+	register(&command{
+		name:    "schema",
+		args:    "infer INPUT...",
+		summary: "infer a TFMD schema (schema.pbtxt) from data",
+		help: `inspect schema infer computes the statistics of the inputs (as 'inspect
+stats') and infers a TFMD schema from them as TFDV's infer_schema does:
+feature types, presence (min_count; min_fraction 1 when no example lacks
+the feature), value counts or, with --infer-shape (the default, as TFDV),
+a fixed shape for features every example has with the same number of
+values, bool/int/string domains (a string domain for string features of at
+most --max-string-domain-size distinct values), and a STRUCT feature with a
+struct_domain for the ##SEQUENCE## column of tf.SequenceExample input.
+
+The schema is printed in text format (schema.pbtxt), or written to -o
+(binary when the name ends in .pb).
+
+Inputs are read as by convert: TFRecord (tf.Example, or tf.SequenceExample
+with --record-type), Arrow IPC, Parquet, CSV, JSON lines.
+
+Examples:
+  inspect schema infer data/Split-train/
+  inspect schema infer -o schema.pbtxt --infer-shape=false 'data-*.gz'
+  inspect schema infer --record-type sequence_example seq.tfrecord.gz
+  inspect schema infer --max-string-domain-size 20 data.csv`,
+		flags: func(fs *flag.FlagSet) func(*env, []string) error {
+			var o schemaFlags
+			fs.StringVar(&o.out, "o", "", "write the schema to this file (.pb binary, else text) instead of standard output")
+			fs.BoolVar(&o.force, "force", false, "replace an existing -o file")
+			fs.IntVar(&o.maxDomain, "max-string-domain-size", schema.DefaultMaxStringDomainSize, "largest number of distinct values that gets a string domain (negative: none)")
+			fs.BoolVar(&o.inferShape, "infer-shape", true, "fixed shapes for always-present features of fixed valency (false: value_count)")
+			o.in.bind(fs)
+			return func(e *env, args []string) error { return runSchema(e, args, &o) }
+		},
+	})
+}
+
+type schemaFlags struct {
+	out        string
+	force      bool
+	maxDomain  int
+	inferShape bool
+	in         inputFlags
+}
+
+func runSchema(e *env, args []string, o *schemaFlags) error {
+	if len(args) == 0 || args[0] != "infer" {
+		if len(args) > 0 {
+			return usagef("unknown schema subcommand %q (want infer)", args[0])
+		}
+		return usagef("missing subcommand (want: schema infer INPUT...)")
+	}
+	opts := schema.InferOptions{MaxStringDomainSize: o.maxDomain, InferFeatureShape: o.inferShape}
+	if o.maxDomain == 0 {
+		opts.MaxStringDomainSize = -1 // 0 distinct values: no domains
+	}
+	l, err := o.in.statistics(e, args[1:], stats.Options{})
+	if err != nil {
+		return err
+	}
+	s, err := opts.Infer(l)
+	if err != nil {
+		return err
+	}
+	if o.out == "" {
+		b, err := protoText(s)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(b)
+		return err
+	}
+	return writeProto(o.out, o.force, s)
+}
+
+// inputFlags are the options of commands that read data through tfxio.
+type inputFlags struct {
+	recordType, from   string
+	batchSize, workers int
+	quiet              bool
+	csv                csvFlags
+}
+
+func (o *inputFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&o.recordType, "record-type", "example", "TFRecord payload: example or sequence_example")
+	fs.StringVar(&o.from, "from", "", "input format (default: by extension)")
+	fs.IntVar(&o.batchSize, "batch-size", tfxio.DefaultBatchSize, "records per batch")
+	fs.IntVar(&o.workers, "workers", 0, "decoding and statistics goroutines (default: all cores)")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
+	o.csv.bind(fs)
+}
+
+// statistics reads the inputs schemaless and returns their statistics.
+func (o *inputFlags) statistics(e *env, args []string, so stats.Options) (*metadatapb.DatasetFeatureStatisticsList, error) {
+	if len(args) == 0 {
+		return nil, usagef("no input files")
+	}
+	if o.batchSize <= 0 {
+		return nil, usagef("--batch-size must be positive")
+	}
+	var ro tfxio.ReadOptions
+	var err error
+	switch rt, err := parseRecordType(o.recordType); {
+	case err != nil:
+		return nil, err
+	case rt == typeExample:
+		ro.RecordType = example.Example
+	case rt == typeSequenceExample:
+		ro.RecordType = example.SequenceExample
+	default:
+		return nil, usagef("--record-type must be example or sequence_example")
+	}
+	if o.from != "" {
+		if ro.Format, err = tfxio.ParseFormat(o.from); err != nil {
+			return nil, usagef("%v", err)
+		}
+	}
+	if ro.CSV, err = o.csv.options(); err != nil {
+		return nil, usagef("%v", err)
+	}
+	ro.BatchSize, ro.Workers = o.batchSize, o.workers
+	paths, err := files(args)
+	if err != nil {
+		return nil, err
+	}
+	p := startProgress(e.stderr, o.quiet, totalSize(paths))
+	defer p.stop()
+	ro.Progress = p.addBytesFunc()
+	r, err := tfxio.Open(e.ctx, paths, ro)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Release()
+	so.Workers = o.workers
+	return stats.Compute(e.ctx, countRows(r, p), so)
+}
+
+// writeProto writes m to path: binary for .pb, JSON for .json, else text.
+func writeProto(path string, force bool, m proto.Message) error {
+	var b []byte
+	var err error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".pb", ".bin":
+		b, err = proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	case ".json":
+		b, err = formatJSONProto(m)
+	default:
+		b, err = protoText(m)
+	}
+	if err != nil {
+		return err
+	}
+	f, err := fileset.Create(path, force)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// formatText returns m in text format as TFX writes it (field: value,
+// message { ... }, two-space indent), the same for every build:
+// prototext's output varies its spacing from build to build on purpose,
+// so the spacing after each field name is normalised.
+func protoText(m proto.Message) ([]byte, error) {
+	b, err := prototext.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		body := bytes.TrimLeft(line, " ")
+		indent := line[:len(line)-len(body)]
+		i := 0
+		for i < len(body) && (body[i] == '_' || body[i] == '.' || body[i] == '[' || body[i] == ']' || body[i] == '/' ||
+			'a' <= body[i]|0x20 && body[i]|0x20 <= 'z' || '0' <= body[i] && body[i] <= '9') {
+			i++
+		}
+		if i == 0 || i >= len(body) || body[i] != ':' {
+			out.Write(line) // "}" and anything unexpected: as is
+			continue
+		}
+		val := bytes.TrimLeft(body[i+1:], " ")
+		out.Write(indent)
+		out.Write(body[:i])
+		switch string(bytes.TrimRight(val, "\n")) {
+		case "{":
+			out.WriteString(" {\n")
+		case "{}": // an empty message, on two lines as TFX writes it
+			out.WriteString(" {\n")
+			out.Write(indent)
+			out.WriteString("}\n")
+		default:
+			out.WriteString(": ")
+			out.Write(val)
+		}
+	}
+	return out.Bytes(), nil
+}
+
+// formatJSONProto returns m as indented proto3 JSON (as Python's
+// MessageToJson), the same for every build.
+func formatJSONProto(m proto.Message) ([]byte, error) {
+	b, err := protojson.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
