@@ -9,16 +9,13 @@ import (
 	"hash/crc32"
 	"io"
 	"reflect"
-	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local" // paths without a scheme
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/rtrackers/offsetrange"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
-	"github.com/gobsl/gobsl/fileset"
+	"github.com/gobsl/gobsl/beam/internal/files"
 	"github.com/gobsl/gobsl/tfrecord"
 )
 
@@ -90,44 +87,15 @@ type File struct {
 	Compression int // a tfrecord.Compression, never Auto
 }
 
-// hasScheme reports whether a path names a Beam file system by scheme.
-func hasScheme(path string) bool { return strings.Index(path, "://") > 0 }
-
 // expandFn turns the patterns into files, telling each file's compression.
 type expandFn struct {
 	Compression int
 }
 
 func (fn *expandFn) ProcessElement(ctx context.Context, patterns []string, emit func(File)) error {
-	var local, names []string
-	for _, p := range patterns {
-		if p == fileset.Stdin {
-			return fmt.Errorf("tfrecordio: standard input cannot be read in a pipeline")
-		}
-		if !hasScheme(p) {
-			local = append(local, p)
-			continue
-		}
-		fs, err := filesystem.New(ctx, p)
-		if err != nil {
-			return err
-		}
-		m, err := fs.List(ctx, p)
-		fs.Close()
-		if err != nil {
-			return fmt.Errorf("tfrecordio: %s: %w", p, err)
-		}
-		if len(m) == 0 {
-			return fmt.Errorf("tfrecordio: %w: %s", fileset.ErrNoMatch, p)
-		}
-		names = append(names, m...)
-	}
-	if len(local) > 0 {
-		m, err := fileset.Expand(local...)
-		if err != nil {
-			return fmt.Errorf("tfrecordio: %w", err)
-		}
-		names = append(names, m...)
+	names, err := files.Expand(ctx, patterns)
+	if err != nil {
+		return fmt.Errorf("tfrecordio: %w", err)
 	}
 	for _, name := range names {
 		f, err := stat(ctx, name, tfrecord.Compression(fn.Compression))
@@ -142,29 +110,18 @@ func (fn *expandFn) ProcessElement(ctx context.Context, patterns []string, emit 
 // stat returns the size of a file and its compression, detected from its
 // first bytes (as tfrecord.NewReader does) unless comp fixes it.
 func stat(ctx context.Context, path string, comp tfrecord.Compression) (File, error) {
-	fs, err := filesystem.New(ctx, path)
-	if err != nil {
-		return File{}, err
-	}
-	defer fs.Close()
-	size, err := fs.Size(ctx, path)
+	rc, size, err := files.Open(ctx, path)
 	if err != nil {
 		return File{}, fmt.Errorf("tfrecordio: %w", err)
 	}
+	defer rc.Close()
 	if comp == tfrecord.Auto {
-		rc, err := fs.OpenRead(ctx, path)
-		if err != nil {
-			return File{}, fmt.Errorf("tfrecordio: %w", err)
-		}
 		r, err := tfrecord.NewReader(rc, tfrecord.WithPath(path))
-		if err == nil {
-			comp = r.Compression()
-			r.Close()
-		}
-		rc.Close()
 		if err != nil {
 			return File{}, fmt.Errorf("tfrecordio: %w", err)
 		}
+		comp = r.Compression()
+		r.Close()
 	}
 	return File{Path: path, Size: size, Compression: int(comp)}, nil
 }
@@ -218,12 +175,7 @@ func (fn *readFn) CreateTracker(r offsetrange.Restriction) *sdf.LockRTracker {
 
 func (fn *readFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, f File, emit func([]byte)) error {
 	rest := rt.GetRestriction().(offsetrange.Restriction)
-	fs, err := filesystem.New(ctx, f.Path)
-	if err != nil {
-		return err
-	}
-	defer fs.Close()
-	rc, err := fs.OpenRead(ctx, f.Path)
+	rc, _, err := files.Open(ctx, f.Path)
 	if err != nil {
 		return fmt.Errorf("tfrecordio: %w", err)
 	}
