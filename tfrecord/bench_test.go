@@ -164,10 +164,9 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
-// BenchmarkReadRealGzip reads every gzip file of GOBSL_REALDATA (81 files
-// written by TensorFlow/TFX, 29 MB decompressed) per iteration, with
-// klauspost's decoder and, for comparison, the standard library's.
-func BenchmarkReadRealGzip(b *testing.B) {
+// realGzipFiles returns the gzip files of GOBSL_REALDATA (81 files written
+// by TensorFlow/TFX) and their total decompressed size, or skips.
+func realGzipFiles(b *testing.B) ([][]byte, int64) {
 	dir, entries := realData(b)
 	var files [][]byte
 	var total int64
@@ -182,45 +181,94 @@ func BenchmarkReadRealGzip(b *testing.B) {
 		files = append(files, data)
 		total += e.DecompressedBytes
 	}
+	return files, total
+}
+
+// readGzipFiles reads every record of every file, with klauspost's gzip
+// decoder or, if stdlib, with the standard library's wrapped around the
+// source and WithCompression(None).
+func readGzipFiles(b *testing.B, files [][]byte, stdlib bool) {
+	for _, f := range files {
+		var src io.Reader = bytes.NewReader(f)
+		opt := WithCompression(Gzip)
+		if stdlib {
+			var err error
+			if src, err = stdgzip.NewReader(src); err != nil {
+				b.Fatal(err)
+			}
+			opt = WithCompression(None)
+		}
+		r, err := NewReader(src, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		r.Close()
+	}
+}
+
+// BenchmarkReadRealGzip reads every gzip file of GOBSL_REALDATA (29 MB
+// decompressed) per iteration, with klauspost's decoder and, for
+// comparison, the standard library's.
+func BenchmarkReadRealGzip(b *testing.B) {
+	files, total := realGzipFiles(b)
 	for _, bc := range []struct {
-		name string
-		wrap func(io.Reader) (io.Reader, error)
-	}{
-		{"klauspost", nil},
-		{"stdlib", func(r io.Reader) (io.Reader, error) { return stdgzip.NewReader(r) }},
-	} {
+		name   string
+		stdlib bool
+	}{{"klauspost", false}, {"stdlib", true}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(total)
 			b.ReportAllocs()
 			cpu, _ := processCPU()
 			defer reportCPU(b, cpu)
 			for b.Loop() {
-				for _, f := range files {
-					var src io.Reader = bytes.NewReader(f)
-					opts := []ReaderOption{WithCompression(Gzip)}
-					if bc.wrap != nil {
-						var err error
-						if src, err = bc.wrap(src); err != nil {
-							b.Fatal(err)
-						}
-						opts = []ReaderOption{WithCompression(None)}
-					}
-					r, err := NewReader(src, opts...)
-					if err != nil {
-						b.Fatal(err)
-					}
-					for {
-						_, err := r.Next()
-						if err == io.EOF {
-							break
-						}
-						if err != nil {
-							b.Fatal(err)
-						}
-					}
-					r.Close()
-				}
+				readGzipFiles(b, files, bc.stdlib)
 			}
+		})
+	}
+}
+
+// BenchmarkGzipSpeedup alternates a klauspost pass and a standard-library
+// pass over the same gzip data in each iteration and reports the ratio of
+// their CPU times ("speedup": stdlib over klauspost). Pairing the passes
+// keeps the ratio steady on a machine whose load changes, where separate
+// benchmarks drift apart.
+func BenchmarkGzipSpeedup(b *testing.B) {
+	_, _, comp := benchData(b)
+	sets := []struct {
+		name  string
+		files func(b *testing.B) [][]byte
+	}{
+		{"synthetic", func(*testing.B) [][]byte { return [][]byte{comp[Gzip]} }},
+		{"real", func(b *testing.B) [][]byte { files, _ := realGzipFiles(b); return files }},
+	}
+	for _, set := range sets {
+		b.Run(set.name, func(b *testing.B) {
+			files := set.files(b)
+			var fast, slow time.Duration
+			for b.Loop() {
+				c0, ok := processCPU()
+				if !ok {
+					b.Skip("no CPU time on this platform")
+				}
+				readGzipFiles(b, files, false)
+				c1, _ := processCPU()
+				readGzipFiles(b, files, true)
+				c2, _ := processCPU()
+				fast += c1 - c0
+				slow += c2 - c1
+			}
+			b.ReportMetric(float64(slow)/float64(fast), "speedup")
+			b.ReportMetric(float64(fast)/float64(b.N), "klauspost-cpu-ns/op")
+			b.ReportMetric(float64(slow)/float64(b.N), "stdlib-cpu-ns/op")
 		})
 	}
 }
