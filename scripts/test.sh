@@ -6,6 +6,7 @@
 #
 #   scripts/test.sh                 everything
 #   FUZZTIME=0 scripts/test.sh      skip the fuzz runs
+#   GOBSL_SKIP_BEAM=1 scripts/test.sh   skip the Beam module (beam/)
 #
 # Real files written by TensorFlow are used when GOBSL_REALDATA names them
 # (set automatically when ../shared/realdata exists).
@@ -52,6 +53,16 @@ go test -count=1 -timeout 20m ./...
 
 echo "== go test -race (concurrent code)"
 go test -count=1 -race -short -timeout 20m ./internal/... ./coders/...
+
+# The Beam module (beam/, its own go.mod) runs pipelines on Prism, whose job
+# server listens on every interface: each test binary re-runs itself in a
+# private network namespace with only the loopback up (beam/internal/prismtest).
+if [[ -z "${GOBSL_SKIP_BEAM:-}" ]]; then
+  echo "== beam module: go vet, go test on Prism in a private network namespace (GOBSL_SKIP_BEAM=1 skips)"
+  (cd beam && go vet ./... && go test -count=1 -timeout 30m ./...)
+else
+  echo "== beam module skipped (GOBSL_SKIP_BEAM=1)"
+fi
 
 if [[ "$FUZZTIME" != 0 ]]; then
   echo "== fuzz ($FUZZTIME each)"
