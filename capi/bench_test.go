@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gobsl/gobsl/internal/synth"
+	"github.com/gobsl/gobsl/tfrecord"
+	"github.com/gobsl/gobsl/tfxio"
+)
+
+// The Go side of python/BENCHMARKS.part.md: the work gobsl.open_stream
+// (Open and every batch) and gobsl.read_numpy (the same plus tensors) do,
+// without Python. python/bench.py runs these on the file it times Python
+// with, named by GOBSL_BENCH_FILE; without it they use a synthetic file.
+//
+//	GOBSL_BENCH_FILE=f.tfrecord.gz go test -run '^$' -bench . ./capi
+
+func benchFile(b *testing.B) string {
+	if p := os.Getenv("GOBSL_BENCH_FILE"); p != "" {
+		return p
+	}
+	path := filepath.Join(b.TempDir(), "taxi.tfrecord.gz")
+	w, err := tfrecord.Create(path, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range synth.Taxi(50000, 1) {
+		if err := w.Write(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func benchWorkers() []int { return []int{1, 0} }
+
+// BenchmarkOpen is tfxio.Open and a pass over every batch: what a consumer
+// of gobsl_open's Arrow stream makes Go do.
+func BenchmarkOpen(b *testing.B) {
+	path := benchFile(b)
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range benchWorkers() {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			b.SetBytes(fi.Size())
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := tfxio.Open(context.Background(), []string{path}, tfxio.ReadOptions{Workers: w})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows := int64(0)
+				for r.Next() {
+					rows += r.RecordBatch().NumRows()
+				}
+				if err := r.Err(); err != nil {
+					b.Fatal(err)
+				}
+				r.Release()
+				b.ReportMetric(float64(rows), "rows/op")
+			}
+		})
+	}
+}
+
+// BenchmarkTensors is what gobsl.read_numpy makes Go do: Open, then tensors
+// of every batch, flattened into the arrays the C ABI hands out.
+func BenchmarkTensors(b *testing.B) {
+	path := benchFile(b)
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, rep := range []string{"auto", "ragged"} {
+		for _, w := range benchWorkers() {
+			b.Run(fmt.Sprintf("representation=%s/workers=%d", rep, w), func(b *testing.B) {
+				b.SetBytes(fi.Size())
+				b.ReportAllocs()
+				for b.Loop() {
+					o := tensorOptions{readOptions: readOptions{Workers: w}, Representation: rep}
+					r, err := openPatterns(context.Background(), []string{path}, &o.readOptions, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					tr, err := newTensorReader(r, &o, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for {
+						tb, err := tr.next()
+						if err != nil {
+							b.Fatal(err)
+						}
+						if tb == nil {
+							break
+						}
+						tb.rb.Release()
+					}
+					tr.close()
+				}
+			})
+		}
+	}
+}
