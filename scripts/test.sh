@@ -7,6 +7,7 @@
 #   scripts/test.sh                 everything
 #   FUZZTIME=0 scripts/test.sh      skip the fuzz runs
 #   GOBSL_SKIP_BEAM=1 scripts/test.sh   skip the Beam module (beam/)
+#   GOBSL_SKIP_PYTHON=1 scripts/test.sh   skip the Python package (python/test.sh)
 #
 # Real files written by TensorFlow are used when GOBSL_REALDATA names them
 # (set automatically when ../shared/realdata exists).
@@ -62,6 +63,11 @@ if [[ -z "${GOBSL_SKIP_BEAM:-}" ]]; then
   (cd beam && go vet ./... && go test -count=1 -timeout 30m ./...)
 else
   echo "== beam module skipped (GOBSL_SKIP_BEAM=1)"
+fi
+
+if [[ -z "${GOBSL_SKIP_PYTHON:-}" ]]; then
+  echo "== python (libgobsl.so, wheel, venv, unittest, C stream test)"
+  python/test.sh
 fi
 
 if [[ "$FUZZTIME" != 0 ]]; then
