@@ -34,18 +34,27 @@ func realData(t testing.TB) (string, []realEntry) {
 	if dir == "" {
 		t.Skip("GOBSL_REALDATA is not set")
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "verify.json"))
+	entries, err := loadRealEntries(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, entries
+}
+
+// loadRealEntries reads dir/verify.json.
+func loadRealEntries(dir string) ([]realEntry, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "verify.json"))
+	if err != nil {
+		return nil, err
+	}
 	var entries []realEntry
 	if err := json.Unmarshal(b, &entries); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if len(entries) == 0 {
-		t.Fatal("verify.json lists no files")
+		return nil, errors.New("verify.json lists no files")
 	}
-	return dir, entries
+	return entries, nil
 }
 
 var realCompression = map[string]Compression{"NONE": None, "GZIP": Gzip, "ZLIB": Zlib, "ZSTD": Zstd}
