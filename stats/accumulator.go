@@ -158,8 +158,14 @@ func (n *numeric) addValues(vs []float64) {
 		d := v - shift
 		sum += d
 		sq += d * d
-		b.min = min(b.min, v)
-		b.max = max(b.max, v)
+		// Plain comparisons: the min and max builtins order NaN and
+		// signed zeros, which costs several times more.
+		if v < b.min {
+			b.min = v
+		}
+		if v > b.max {
+			b.max = v
+		}
 	}
 	clean := vs
 	if b.nan > 0 {

@@ -74,6 +74,7 @@ func BenchmarkStats(b *testing.B) {
 	b.Run(fmt.Sprintf("add rows=%d", rows), func(b *testing.B) {
 		b.SetBytes(in.bytes)
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			a := NewAccumulator(Options{})
 			for _, bt := range in.batches {
@@ -83,6 +84,7 @@ func BenchmarkStats(b *testing.B) {
 			}
 			_ = a.Result()
 		}
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run(fmt.Sprintf("compute rows=%d workers=%d", rows, runtime.GOMAXPROCS(0)), func(b *testing.B) {
 		b.SetBytes(in.bytes)
