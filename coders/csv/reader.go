@@ -17,7 +17,8 @@ import (
 )
 
 // Reader reads CSV input as Arrow record batches. It implements
-// [array.RecordReader]: call Next until it returns false, then Err.
+// [array.RecordReader]: call Next until it returns false, then Err, and
+// Release it.
 //
 // Records are found on one goroutine and split into fields and converted
 // on Options.Workers others, in order.
@@ -147,7 +148,8 @@ func (r *Reader) Err() error { return r.err }
 func (r *Reader) Retain() { r.refs.Add(1) }
 
 // Release removes a reference; the last one stops the reader's goroutines
-// and releases the current batch.
+// (waiting for a Read of the input in progress to return) and releases
+// the current batch.
 func (r *Reader) Release() {
 	if r.refs.Add(-1) >= 0 {
 		return
