@@ -172,7 +172,12 @@ func (t *teeReader) Next() bool {
 // goroutine), and reports the extra process CPU time relative to the
 // convert alone (overhead-%). The target is at most 30%.
 func BenchmarkStatsOnConvert(b *testing.B) {
-	const rows = 65536
+	for _, rows := range []int{65536, 262144} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) { benchStatsOnConvert(b, rows) })
+	}
+}
+
+func benchStatsOnConvert(b *testing.B, rows int) {
 	dir := b.TempDir()
 	in := filepath.Join(dir, "taxi.tfrecord.gz")
 	w, err := tfrecord.Create(in, false)
@@ -180,10 +185,12 @@ func BenchmarkStatsOnConvert(b *testing.B) {
 		b.Fatal(err)
 	}
 	var size int64
-	for _, r := range synth.Taxi(rows, 1) {
-		size += int64(len(r))
-		if err := w.Write(r); err != nil {
-			b.Fatal(err)
+	for i := 0; i < rows; i += 8192 {
+		for _, r := range synth.Taxi(min(8192, rows-i), uint64(i)) {
+			size += int64(len(r))
+			if err := w.Write(r); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 	if err := w.Close(); err != nil {
