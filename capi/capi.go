@@ -264,6 +264,10 @@ extern int64_t gobsl_batch_num_arrays(gobsl_batch b);
 // arrays come tensor by tensor, tensors sorted by name.
 extern int gobsl_batch_array(gobsl_batch b, int64_t i, struct gobsl_array* out, char** err);
 
+// gobsl_batch_arrays fills out[0] ... out[n-1] with the first n arrays (n at
+// most gobsl_batch_num_arrays): gobsl_batch_array for all of them in one call.
+extern int gobsl_batch_arrays(gobsl_batch b, struct gobsl_array* out, int64_t n, char** err);
+
 // gobsl_batch_free frees the batch; the pointers it handed out become invalid.
 extern void gobsl_batch_free(gobsl_batch b);
 
@@ -754,6 +758,31 @@ func gobsl_batch_array(b C.gobsl_batch, i C.int64_t, out *C.struct_gobsl_array, 
 		err = usagef("array %d out of range: the batch has %d", i, len(tb.arrays))
 		return
 	}
+	tb.fill(int(i), out)
+	return
+}
+
+//export gobsl_batch_arrays
+func gobsl_batch_arrays(b C.gobsl_batch, out *C.struct_gobsl_array, n C.int64_t, errp **C.char) (rc C.int) {
+	var err error
+	defer finish(errp, &rc, &err)
+	tb, err := lookup[*tensorBatch](uintptr(b), "gobsl_batch")
+	if err != nil {
+		return
+	}
+	if n < 0 || int(n) > len(tb.arrays) || (n > 0 && out == nil) {
+		err = usagef("bad arrays: %d of them at %p (the batch has %d)", n, out, len(tb.arrays))
+		return
+	}
+	outs := unsafe.Slice(out, n)
+	for i := range outs {
+		tb.fill(i, &outs[i])
+	}
+	return
+}
+
+// fill describes array i in *out.
+func (tb *tensorBatch) fill(i int, out *C.struct_gobsl_array) {
 	a, c := &tb.arrays[i], &tb.c[i]
 	*out = C.struct_gobsl_array{
 		name:   c.name,
@@ -775,7 +804,6 @@ func gobsl_batch_array(b C.gobsl_batch, i C.int64_t, out *C.struct_gobsl_array, 
 	if a.offsets != nil {
 		out.offsets = (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(a.offsets)))
 	}
-	return
 }
 
 //export gobsl_batch_free

@@ -585,9 +585,13 @@ static void test_tensors(const char* dir) {
       if (b == 0) break;
       int64_t n = gobsl_batch_num_rows(b), na = gobsl_batch_num_arrays(b);
       CHECK(na > 0, "no arrays");
+      struct gobsl_array all[16];
+      CHECK(na <= 16 && gobsl_batch_arrays(b, all, na, NULL) == GOBSL_OK, "gobsl_batch_arrays");
+      CHECK(gobsl_batch_arrays(b, all, na + 1, NULL) == GOBSL_EUSAGE, "gobsl_batch_arrays past the end");
       for (int64_t i = 0; i < na; i++) {
         struct gobsl_array a;
         CHECK(gobsl_batch_array(b, i, &a, NULL) == GOBSL_OK, "array %" PRId64, i);
+        CHECK(memcmp(&a, &all[i], sizeof a) == 0, "array %" PRId64 ": gobsl_batch_arrays differs", i);
         int64_t elems = 1;
         for (int64_t d = 0; d < a.ndim; d++) elems *= a.shape[d];
         static const int size[] = {0, 1, 2, 4, 8, 1, 2, 4, 8, 2, 4, 8, 0};

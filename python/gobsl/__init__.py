@@ -101,7 +101,7 @@ _BYTES = 12
 
 class _Batch:
     """Owns one gobsl_batch: the NumPy arrays of the batch keep it (through
-    their base buffers) and it is freed when the last of them goes."""
+    their bases) and it is freed when the last of them goes."""
 
     __slots__ = ("handle", "__weakref__")
 
@@ -114,8 +114,16 @@ class _Batch:
             lib.gobsl_batch_free(h)
 
 
+class _Memory:
+    """The base of an array over Go memory: the NumPy array interface of
+    the data, read-only, and the batch that owns it."""
+
+    __slots__ = ("__array_interface__", "_gobsl_batch")
+
+
 def _to_numpy(np, owner, a):
-    shape = tuple(a.shape[i] for i in range(a.ndim))
+    ndim = a.ndim
+    shape = (a.shape[0],) if ndim == 1 else tuple(a.shape[i] for i in range(ndim))
     if a.dtype == _BYTES:
         count = 1
         for d in shape:
@@ -123,18 +131,24 @@ def _to_numpy(np, owner, a):
         out = np.empty(count, dtype=object)
         if count:
             data = ctypes.string_at(a.data, a.nbytes) if a.nbytes else b""
-            off = np.ctypeslib.as_array(ctypes.cast(a.offsets, ctypes.POINTER(ctypes.c_int64)), (count + 1,)).tolist()
-            out[:] = [data[off[i]:off[i + 1]] for i in range(count)]
-        return out.reshape(shape)
-    dtype = np.dtype(_DTYPES[a.dtype])
+            off = np.ctypeslib.as_array(ctypes.cast(a.offsets, _INT64_P), (count + 1,)).tolist()
+            out[:] = [data[i:j] for i, j in zip(off, off[1:])]
+        return out.reshape(shape) if ndim != 1 else out
     if not a.nbytes:
-        arr = np.empty(shape, dtype=dtype)
-    else:
-        buf = (ctypes.c_char * a.nbytes).from_address(a.data)
-        buf._gobsl_batch = owner  # the array's base keeps the Go batch alive
-        arr = np.frombuffer(buf, dtype=dtype).reshape(shape)
-    arr.flags.writeable = False  # shared with Go, and among arrays: copy to modify
-    return arr
+        arr = np.empty(shape, dtype=_NP_DTYPES[a.dtype])
+        arr.flags.writeable = False
+        return arr
+    m = _Memory()
+    # Read-only: shared with Go, and among arrays (copy to modify).
+    m.__array_interface__ = {"data": (a.data, True), "shape": shape, "typestr": _TYPESTR[a.dtype], "version": 3}
+    m._gobsl_batch = owner  # keeps the Go batch alive as long as the array
+    return np.asarray(m)
+
+
+_INT64_P = ctypes.POINTER(ctypes.c_int64)
+_NP_DTYPES = {}
+_TYPESTR = {1: "|i1", 2: "=i2", 3: "=i4", 4: "=i8", 5: "|u1", 6: "=u2", 7: "=u4", 8: "=u8",
+            9: "=f2", 10: "=f4", 11: "=f8"}
 
 
 def _tensors_open(source, schema, kw):
@@ -179,19 +193,22 @@ def read_numpy(source, *, schema=None, representation=None, **kw):
     """
     import numpy as np
 
+    if not _NP_DTYPES:
+        _NP_DTYPES.update({k: np.dtype(v) for k, v in _DTYPES.items()})
     handle = _tensors_open(source, schema, _read_kw(representation=representation, **kw))
     try:
+        b = ctypes.c_size_t()
+        structs = None
         while True:
-            b = ctypes.c_size_t()
             check(lib.gobsl_tensors_next, handle, ctypes.byref(b))
             if not b.value:
                 return
             owner = _Batch(b.value)
-            out = {}
-            a = GobslArray()
-            for i in range(lib.gobsl_batch_num_arrays(b.value)):
-                check(lib.gobsl_batch_array, b.value, i, ctypes.byref(a))
-                out[a.name.decode()] = _to_numpy(np, owner, a)
+            n = lib.gobsl_batch_num_arrays(b.value)
+            if structs is None or len(structs) != n:
+                structs = (GobslArray * n)()
+            check(lib.gobsl_batch_arrays, b.value, structs, n)
+            out = {a.name.decode(): _to_numpy(np, owner, a) for a in structs}
             del owner  # the arrays hold it now (or nothing does: freed)
             yield out
     finally:
