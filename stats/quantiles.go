@@ -210,19 +210,24 @@ func (s *sketch) compact(h int) {
 // values.
 type weighted struct {
 	vals    []float64
-	weights []float64
+	weights []float64 // nil: every value weighs 1
 	total   float64
+}
+
+func (w *weighted) weight(i int) float64 {
+	if w.weights == nil {
+		return 1
+	}
+	return w.weights[i]
 }
 
 func (s *sketch) sorted() weighted {
 	var w weighted
 	if !s.kll {
-		w.vals = slices.Clone(s.exact)
-		sortFloats(w.vals, nil, 0)
-		w.weights = make([]float64, len(w.vals))
-		for i := range w.weights {
-			w.weights[i] = 1
-		}
+		// Unit weights: weights stays nil. The bag of exact values is
+		// sorted in place (its order does not matter) and read directly.
+		s.keys, _ = sortFloats(s.exact, s.keys, 0)
+		w.vals = s.exact
 		w.total = float64(len(w.vals))
 		return w
 	}
@@ -230,7 +235,7 @@ func (s *sketch) sorted() weighted {
 	for h, l := range s.levels {
 		lv := slices.Clone(l)
 		if h == 0 {
-			sortFloats(lv, nil, 0)
+			s.keys, _ = sortFloats(lv, s.keys, 0)
 		}
 		wt := math.Ldexp(1, h)
 		vals := make([]float64, 0, len(w.vals)+len(lv))
@@ -238,7 +243,7 @@ func (s *sketch) sorted() weighted {
 		i, j := 0, 0
 		for i < len(w.vals) || j < len(lv) {
 			if j == len(lv) || (i < len(w.vals) && w.vals[i] <= lv[j]) {
-				vals, weights = append(vals, w.vals[i]), append(weights, w.weights[i])
+				vals, weights = append(vals, w.vals[i]), append(weights, w.weight(i))
 				i++
 			} else {
 				vals, weights = append(vals, lv[j]), append(weights, wt)
@@ -262,6 +267,9 @@ func (w *weighted) quantile(q float64) float64 {
 func (w *weighted) atRank(target float64) float64 {
 	if len(w.vals) == 0 {
 		return 0
+	}
+	if w.weights == nil { // unit weights: the item at index floor(target)
+		return w.vals[min(int(target), len(w.vals)-1)]
 	}
 	cum := 0.0
 	for i, wt := range w.weights {

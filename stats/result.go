@@ -179,7 +179,7 @@ func standardHistogram(w *weighted, n *numeric, nb int) *metadatapb.Histogram {
 		default:
 			j = min(int((v-lo)/width), nb-1)
 		}
-		counts[j] += w.weights[i]
+		counts[j] += w.weight(i)
 	}
 	for i := range nb {
 		b := &metadatapb.Histogram_Bucket{LowValue: lo + float64(i)*width, HighValue: lo + float64(i+1)*width, SampleCount: counts[i]}
