@@ -72,8 +72,8 @@ func TestConvertCSV(t *testing.T) {
 		{
 			name: "a delimiter that is a quote",
 			args: []string{"convert", "--delimiter", `"`, "a.csv", "out7.tfrecord"},
-			code: exitData,
-			out:  `csv: invalid delimiter '"'`,
+			code: exitUsage,
+			out:  `--delimiter must be an ASCII character other than '"', '\r' and '\n', not "\""`,
 		},
 	}
 	if err := os.WriteFile(filepath.Join(dir, "schema.pbtxt"), []byte(`feature { name: "fare" type: FLOAT }`), 0o644); err != nil {

@@ -36,6 +36,9 @@ func parseDelimiter(flagName, s string) (rune, error) {
 		return '\t', nil
 	}
 	if r, n := utf8.DecodeRuneInString(s); n == len(s) && r != utf8.RuneError {
+		if r >= utf8.RuneSelf || r == '"' || r == '\r' || r == '\n' {
+			return 0, fmt.Errorf("--%s must be an ASCII character other than '\"', '\\r' and '\\n', not %q", flagName, s)
+		}
 		return r, nil
 	}
 	return 0, fmt.Errorf("--%s must be one character (or \\t or tab), not %q", flagName, s)
