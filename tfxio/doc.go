@@ -14,7 +14,15 @@
 //   - [Arrow]: Arrow IPC files (.arrow, .feather);
 //   - [ArrowStream]: Arrow IPC streams (.arrows), which also work on pipes;
 //   - [Parquet]: Parquet files (.parquet), zstd-compressed by default, with
-//     the Arrow schema stored so that list types come back as written.
+//     the Arrow schema stored so that list types come back as written;
+//   - [JSONL]: JSON lines (.jsonl, .ndjson), one object per row, as
+//     [github.com/gobsl/gobsl/coders/jsonl] describes;
+//   - [CSV]: CSV and TSV files (.csv, .tsv, also compressed), read with
+//     tfx-bsl's semantics by [github.com/gobsl/gobsl/coders/csv];
+//   - [NPZ] and [Safetensors] (output only): the tensors of
+//     [github.com/gobsl/gobsl/tensors].
+//
+// When a name does not tell the format, the first bytes of the file do.
 //
 // # Reading
 //

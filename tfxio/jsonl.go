@@ -3,6 +3,7 @@ package tfxio
 import (
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -76,13 +77,19 @@ func openJSONL(paths []string, opts ReadOptions) (array.RecordReader, error) {
 	return &cleanupReader{RecordReader: c, cleanup: cleanup}, nil
 }
 
-// cleanupReader runs cleanup when released.
+// cleanupReader runs cleanup when its last reference is released.
 type cleanupReader struct {
 	array.RecordReader
+	refs    atomic.Int64
 	cleanup func()
 }
 
+func (r *cleanupReader) Retain() { r.refs.Add(1) }
+
 func (r *cleanupReader) Release() {
+	if r.refs.Add(-1) >= 0 {
+		return
+	}
 	r.RecordReader.Release()
 	if r.cleanup != nil {
 		r.cleanup()
