@@ -73,10 +73,10 @@ func (o ReadOptions) Read(s beam.Scope, patterns ...string) beam.PCollection {
 		panic("tfrecordio.Read: no file pattern")
 	}
 	s = s.Scope("tfrecordio.Read")
-	files := beam.ParDo(s, &expandFn{Compression: int(o.Compression)}, beam.Create(s, patterns))
+	in := beam.ParDo(s, &expandFn{Compression: int(o.Compression)}, beam.Create(s, patterns))
 	// Spread the files over workers; the read itself splits them further.
-	files = beam.Reshuffle(s, files)
-	return beam.ParDo(s, &readFn{MaxRecordSize: o.MaxRecordSize, SplitSize: o.SplitSize}, files)
+	in = beam.Reshuffle(s, in)
+	return beam.ParDo(s, &readFn{MaxRecordSize: o.MaxRecordSize, SplitSize: o.SplitSize}, in)
 }
 
 // File is one input file, as the read step sees it. It is exported only
