@@ -381,9 +381,9 @@ func (a *Accumulator) check(path []string, t arrow.DataType, seen map[string]sha
 }
 
 // Merge adds the statistics of other (which must have the same Options)
-// to a. other is left unchanged, though it shares memory with a and must
-// not be used afterwards. A conflict (a feature typed or nested
-// differently) is kept in [Accumulator.Err].
+// to a. a may take over other's memory, so other must not be used
+// afterwards. A conflict (a feature typed or nested differently) is kept
+// in [Accumulator.Err].
 func (a *Accumulator) Merge(other *Accumulator) {
 	if a.err != nil {
 		return

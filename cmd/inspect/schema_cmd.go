@@ -50,7 +50,7 @@ Examples:
 			var o schemaFlags
 			fs.StringVar(&o.out, "o", "", "write the schema to this file (.pb binary, else text) instead of standard output")
 			fs.BoolVar(&o.force, "force", false, "replace an existing -o file")
-			fs.IntVar(&o.maxDomain, "max-string-domain-size", schema.DefaultMaxStringDomainSize, "largest number of distinct values that gets a string domain (negative: none)")
+			fs.IntVar(&o.maxDomain, "max-string-domain-size", schema.DefaultMaxStringDomainSize, "largest number of distinct values that gets a string domain (0 or negative: none)")
 			fs.BoolVar(&o.inferShape, "infer-shape", true, "fixed shapes for always-present features of fixed valency (false: value_count)")
 			o.in.bind(fs)
 			return func(e *env, args []string) error { return runSchema(e, args, &o) }
