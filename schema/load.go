@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/encoding/prototext"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gobsl/gobsl/internal/textfmt"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 )
 
@@ -72,7 +73,6 @@ func Save(path string, s *metadatapb.Schema) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-// Format returns s in multi-line text format.
-func Format(s *metadatapb.Schema) ([]byte, error) {
-	return prototext.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(s)
-}
+// Format returns s in multi-line text format as TFX writes schema.pbtxt,
+// the same in every build.
+func Format(s *metadatapb.Schema) ([]byte, error) { return textfmt.Format(s) }
