@@ -282,6 +282,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"runtime/cgo"
 	"unsafe"
@@ -387,8 +388,8 @@ func goBytes(p *C.gobsl_cbyte, n C.int64_t) ([]byte, error) {
 		}
 		return nil, nil
 	}
-	if n < 0 {
-		return nil, usagef("schema_len is negative (%d)", n)
+	if n < 0 || n > math.MaxInt32 {
+		return nil, usagef("schema_len %d out of range", n)
 	}
 	return C.GoBytes(unsafe.Pointer(p), C.int(n)), nil
 }

@@ -53,6 +53,11 @@ def make_files(tmp, copies):
         path = os.path.join(tmp, "taxi_%s.tfrecord.gz" % name)
         gobsl.write(path, gobsl.open_stream(parts))
         files.append(path)
+    for name in ("a", "b"):  # uncompressed, read with a schema: one pass, nothing to inflate
+        path = os.path.join(tmp, "taxi_%s.tfrecord" % name)
+        gobsl.write(path, gobsl.open_stream(parts))
+        files.append(path)
+    files.append(gobsl.infer_schema(files[0], output="binary"))
     return files
 
 
@@ -77,11 +82,57 @@ def consume_stream(path, workers, batch_size):
         _lib.lib.gobsl_stream_delete(out)
 
 
-def consume_numpy(path, workers, batch_size, representation):
+def consume_numpy(path, workers, batch_size, representation, columns=None, bytes_as="object"):
     rows = 0
-    for b in gobsl.read_numpy(path, workers=workers, batch_size=batch_size, representation=representation):
+    for b in gobsl.read_numpy(path, workers=workers, batch_size=batch_size, representation=representation,
+                              columns=columns, bytes_as=bytes_as):
         rows += 1
     return rows
+
+
+def consume_calls(path, workers, batch_size, representation, columns=None):
+    """read_numpy's calls into Go without the NumPy arrays: what the Go
+    library does for it, timed in this process."""
+    h = gobsl._tensors_open(path, None, gobsl._read_kw(workers=workers, batch_size=batch_size,
+                                                       representation=representation, columns=columns))
+    try:
+        b = ctypes.c_size_t()
+        structs = None
+        while True:
+            _lib.check(_lib.lib.gobsl_tensors_next, h, ctypes.byref(b))
+            if not b.value:
+                return
+            n = _lib.lib.gobsl_batch_num_arrays(b.value)
+            if structs is None or len(structs) != n:
+                structs = (_lib.GobslArray * n)()
+            _lib.check(_lib.lib.gobsl_batch_arrays, b.value, structs, n)
+            _lib.lib.gobsl_batch_free(b.value)
+    finally:
+        _lib.lib.gobsl_tensors_close(h)
+
+
+def python_share(path, workers, batch_size, representation, columns=None, bytes_as="object"):
+    """Runs read_numpy with every call into Go timed: returns (seconds in
+    Go, seconds in Python) of one run, both in this process and this run,
+    so that load from other processes weighs on both alike."""
+    in_go = [0.0]
+    real = gobsl.check
+
+    def timed_check(fn, *args):
+        t0 = time.perf_counter()
+        try:
+            return real(fn, *args)
+        finally:
+            in_go[0] += time.perf_counter() - t0
+
+    gobsl.check = timed_check
+    try:
+        t0 = time.perf_counter()
+        consume_numpy(path, workers, batch_size, representation, columns, bytes_as)
+        total = time.perf_counter() - t0
+    finally:
+        gobsl.check = real
+    return in_go[0], total - in_go[0]
 
 
 def timed(fn, *args):
@@ -135,7 +186,7 @@ def main():
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="gobsl-bench-")
     try:
-        a, b = make_files(tmp, args.copies)
+        a, b, plain_a, plain_b, schema = make_files(tmp, args.copies)
         size = os.path.getsize(a)
         records = args.copies * 2000
         print("file: %d records, %.1f MB gzip; %d CPUs; load average %s; %s" % (
@@ -146,6 +197,11 @@ def main():
             cases["stream/workers=%d" % w] = (consume_stream, a, w, bs)
             for rep in ("auto", "ragged"):
                 cases["numpy/representation=%s/workers=%d" % (rep, w)] = (consume_numpy, a, w, bs, rep)
+                cases["calls/representation=%s/workers=%d" % (rep, w)] = (consume_calls, a, w, bs, rep)
+        specs = gobsl.tensor_specs(a)
+        numeric = [c for c in specs if specs[c]["dtype"] != "bytes"]
+        cases["numpy/numeric columns"] = (consume_numpy, a, 0, bs, "ragged", numeric)
+        cases["calls/numeric columns"] = (consume_calls, a, 0, bs, "ragged", numeric)
         best = {}
         go = {}
 
@@ -154,14 +210,26 @@ def main():
             best[name] = (min(w0, wall), min(c0, cpu))
 
         overlaps = []
+        shares = {}
         for i in range(args.repeat):
+            for rep in ("auto", "ragged"):
+                for label, cols, bytes_as in (("all columns", None, "object"),
+                                              ("all columns, bytes_as=offsets", None, "offsets"),
+                                              ("numeric columns", numeric, "object")):
+                    k = "%s, representation=%s" % (label, rep)
+                    g, p = python_share(a, 0, bs, rep, cols, bytes_as)
+                    g0, p0 = shares.get(k, (g, p))
+                    shares[k] = (g, p) if g + p < g0 + p0 else (g0, p0)
             for name, (fn, *fa) in cases.items():
                 keep(name, *timed(fn, *fa))
-            keep("threads/sequential", *timed(lambda: (consume_numpy(a, 1, bs, "ragged"),
-                                                       consume_numpy(b, 1, bs, "ragged"))))
-            wall, cpu, overlap = two_threads(lambda p: consume_numpy(p, 1, bs, "ragged"), a, b)
-            keep("threads/parallel", wall, cpu)
-            overlaps.append(overlap)
+            for label, (fa, fb, sch) in (("gzip", (a, b, None)), ("plain", (plain_a, plain_b, schema))):
+                def one(p, sch=sch):
+                    for _ in gobsl.read_numpy(p, schema=sch, workers=1, batch_size=bs, representation="ragged"):
+                        pass
+                keep("threads/%s/sequential" % label, *timed(lambda: (one(fa), one(fb))))
+                wall, cpu, overlap = two_threads(one, fa, fb)
+                keep("threads/%s/parallel" % label, wall, cpu)
+                overlaps.append(overlap)
             for k, (wall, cpu) in go_bench(a, 1, args.benchtime).items():
                 w0, c0 = go.get(k, (wall, cpu))
                 go[k] = (min(w0, wall), min(c0, cpu))
@@ -179,10 +247,34 @@ def main():
                 print("| %s | %.3f | %.3f | %+.1f%% | %.3f | %.3f | %+.1f%% |" % (
                     py, gw, pw, 100 * (pw / gw - 1), gc, pc, 100 * (pc / gc - 1)))
         print()
-        (sw, sc), (pw, pc) = best["threads/sequential"], best["threads/parallel"]
-        print("two files, read_numpy(ragged, workers=1): one thread %.3f s wall (%.3f s CPU), "
-              "two threads %.3f s wall (%.3f s CPU): %.2fx; calls overlapped %s of the shorter" % (
-                  sw, sc, pw, pc, sw / pw, ", ".join("%.0f%%" % (100 * o) for o in overlaps)))
+        print("In this process: read_numpy against its calls into Go alone (the NumPy arrays are the difference):")
+        print()
+        print("| what | calls wall (s) | read_numpy wall (s) | over | calls CPU (s) | read_numpy CPU (s) | over |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        keys = ["representation=%s/workers=%d" % (rep, w) for rep in ("auto", "ragged") for w in (1, 0)]
+        for k in keys + ["numeric columns"]:
+            (cw, cc), (nw, nc) = best["calls/" + k], best["numpy/" + k]
+            print("| %s | %.3f | %.3f | %+.1f%% | %.3f | %.3f | %+.1f%% |" % (
+                k, cw, nw, 100 * (nw / cw - 1), cc, nc, 100 * (nc / cc - 1)))
+        print()
+        print("One run of read_numpy (workers=0), every call into Go timed: the time Python spends between "
+              "them (the fastest run of each):")
+        print()
+        print("| what | in Go (s) | in Python (s) | Python over Go |")
+        print("| --- | ---: | ---: | ---: |")
+        for k, (g, p) in shares.items():
+            print("| %s | %.3f | %.3f | %+.1f%% |" % (k, g, p, 100 * p / g))
+        print()
+        print("Two files, read_numpy(representation=ragged, workers=1) each:")
+        print()
+        print("| files | one thread, one after the other: wall (CPU) | two threads: wall (CPU) | speedup |")
+        print("| --- | ---: | ---: | ---: |")
+        for label, what in (("gzip", "gzip, schemaless (two passes)"), ("plain", "uncompressed, with a schema")):
+            (sw, sc), (pw, pc) = best["threads/%s/sequential" % label], best["threads/%s/parallel" % label]
+            print("| %s | %.3f s (%.3f s) | %.3f s (%.3f s) | %.2fx |" % (what, sw, sc, pw, pc, sw / pw))
+        print()
+        print("The two threads' calls overlapped %s of the shorter one (GIL released)." % ", ".join(
+            "%.0f%%" % (100 * o) for o in overlaps))
         print("load average after: %s" % " ".join("%.1f" % x for x in os.getloadavg()))
     finally:
         shutil.rmtree(tmp, True)

@@ -111,6 +111,22 @@ class ReadNumpyTest(unittest.TestCase):
         self.assertIsNone(ref(), "the Go batch outlives its arrays")
         self.assertTrue(keep.size > 0)
 
+    def test_bytes_as_offsets(self):
+        path = os.path.join(testdata(), "edge.tfrecord")
+        for rep in ("auto", "ragged"):
+            objs = list(gobsl.read_numpy(path, representation=rep))
+            raws = list(gobsl.read_numpy(path, representation=rep, bytes_as="offsets"))
+            self.assertEqual(len(objs), len(raws))
+            for o, r in zip(objs, raws):
+                values = o["b.values"].tolist()
+                self.assertIn(b"a\x00b", values)  # NULs kept
+                data, off = r["b.values.bytes"].tobytes(), r["b.values.offsets"]
+                self.assertEqual([data[off[i]:off[i + 1]] for i in range(len(off) - 1)], values)
+                self.assertNotIn("b.values", r)
+                self.assertFalse(r["b.values.offsets"].flags.owndata)
+        with self.assertRaises(gobsl.UsageError):
+            next(gobsl.read_numpy(path, bytes_as="str"))
+
     def test_arrays_outlive_reader(self):
         path = os.path.join(testdata(), "taxi.tfrecord.gz")
         it = gobsl.read_numpy(path, representation="ragged", batch_size=100)
