@@ -33,5 +33,6 @@
 //   - github.com/apache/arrow-go/v18/arrow/cdata: the Arrow C data interface.
 package main
 
-// main is not called in a c-shared library; the package must be main.
+// main is not called in a c-shared library; the package must be main. The
+// rest of the package needs cgo: without it this is all there is.
 func main() {}
