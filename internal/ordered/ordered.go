@@ -8,8 +8,10 @@ package ordered
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"sync"
 )
 
@@ -50,7 +52,7 @@ func Map[T, U any](ctx context.Context, workers int, src func() (T, error), fn f
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.out, j.err = fn(j.in)
+				j.out, j.err = call(fn, j.in)
 				j.ran = j.err == nil
 				close(j.done)
 			}
@@ -129,7 +131,7 @@ func serial[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U,
 			}
 			return err
 		}
-		out, err := fn(in)
+		out, err := call(fn, in)
 		if err != nil {
 			return err
 		}
@@ -143,4 +145,17 @@ func release[U any](u U) {
 	if r, ok := any(u).(interface{ Release() }); ok && any(u) != nil {
 		r.Release()
 	}
+}
+
+// ErrPanic wraps a panic in fn, returned as Map's error: a bug in one
+// worker must not take down a host process (the C API runs inside Python).
+var ErrPanic = errors.New("ordered: panic in a worker")
+
+func call[T, U any](fn func(T) (U, error), in T) (out U, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+		}
+	}()
+	return fn(in)
 }

@@ -165,3 +165,19 @@ func TestMapContextCancel(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestMapRecoversPanics(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		err := Map(context.Background(), workers, counter(50),
+			func(i int) (int, error) {
+				if i == 7 {
+					panic("boom")
+				}
+				return i, nil
+			},
+			func(int) error { return nil })
+		if !errors.Is(err, ErrPanic) {
+			t.Errorf("workers=%d: err = %v, want ErrPanic", workers, err)
+		}
+	}
+}
