@@ -73,19 +73,16 @@ func NewCombineFn(opts stats.Options) (*CombineFn, error) {
 	return &CombineFn{Options: b}, nil
 }
 
-func (fn *CombineFn) options() stats.Options {
-	if fn.opts == nil {
-		fn.opts = new(stats.Options)
-		if err := statecodec.Decode(fn.Options, fn.opts); err != nil {
-			panic(fmt.Sprintf("stats: decoding options: %v", err)) // NewCombineFn encoded them
-		}
-	}
-	return *fn.opts
-}
-
 // CreateAccumulator returns an empty accumulator.
-func (fn *CombineFn) CreateAccumulator() *stats.Accumulator {
-	return stats.NewAccumulator(fn.options())
+func (fn *CombineFn) CreateAccumulator() (*stats.Accumulator, error) {
+	if fn.opts == nil {
+		opts := new(stats.Options)
+		if err := statecodec.Decode(fn.Options, opts); err != nil {
+			return nil, fmt.Errorf("stats: decoding options: %w", err)
+		}
+		fn.opts = opts
+	}
+	return stats.NewAccumulator(*fn.opts), nil
 }
 
 // AddInput adds a batch's rows.

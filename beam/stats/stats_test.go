@@ -62,9 +62,16 @@ func TestAccumulatorCoder(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		merged := fn.CreateAccumulator()
+		merged, err := fn.CreateAccumulator()
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, rb := range []arrow.RecordBatch{a, b} {
-			part, err := fn.AddInput(fn.CreateAccumulator(), rb)
+			part, err := fn.CreateAccumulator()
+			if err != nil {
+				t.Fatal(err)
+			}
+			part, err = fn.AddInput(part, rb)
 			if err != nil {
 				t.Fatal(err)
 			}

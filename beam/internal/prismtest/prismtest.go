@@ -96,6 +96,3 @@ func Run(t testing.TB, p *beam.Pipeline) beam.PipelineResult {
 	}
 	return res
 }
-
-// Isolated reports whether the tests run in their own network namespace.
-func Isolated() bool { return os.Getenv(envIsolated) == "1" }
