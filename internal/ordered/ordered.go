@@ -20,12 +20,19 @@ import (
 // results to sink in the order src produced them. At most 2*workers items
 // are in flight, so memory stays bounded.
 //
+// Each worker calls src itself, under a lock, and then runs fn on what it
+// read: the item is produced on the core that transforms it (so a batch
+// copied out of a reader is still in that core's cache), and there is no
+// separate reader goroutine to hand items over. Every item src returns is
+// passed to fn, even after an error or cancellation, so fn can release it.
+//
 // Results that are not delivered because of an error are released if they
 // have a Release method (as Arrow record batches do).
 //
-// src and sink are called from one goroutine each (never concurrently with
-// themselves). The first error from src, fn or sink, or ctx's error, stops
-// the run and is returned; results after a failed item are not delivered.
+// src is never called concurrently with itself, and sink is called from the
+// caller's goroutine. The first error from src, fn or sink, or ctx's error,
+// stops the run and is returned; results after a failed item are not
+// delivered. A panic in src or fn becomes an error wrapping [ErrPanic].
 func Map[T, U any](ctx context.Context, workers int, src func() (T, error), fn func(T) (U, error), sink func(U) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -37,66 +44,72 @@ func Map[T, U any](ctx context.Context, workers int, src func() (T, error), fn f
 	defer cancel(nil)
 
 	type job struct {
-		in   T
 		out  U
 		err  error
 		ran  bool // fn ran and succeeded: out is ours to deliver or release
 		done chan struct{}
 	}
-	jobs := make(chan *job, workers)      // to workers
+	// A worker takes a token before reading an item and the sink gives it
+	// back once the item's result is consumed, so pending never fills.
+	tokens := make(chan struct{}, 2*workers)
 	pending := make(chan *job, 2*workers) // in input order, to the sink
 
+	var (
+		mu      sync.Mutex // serializes src and the order of pending
+		srcDone bool
+		srcErr  error
+	)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				j.out, j.err = call(fn, j.in)
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				mu.Lock()
+				if srcDone || ctx.Err() != nil {
+					mu.Unlock()
+					<-tokens
+					return
+				}
+				in, err := callSrc(src)
+				if err != nil {
+					srcDone = true
+					if !errors.Is(err, io.EOF) {
+						srcErr = err
+					}
+					mu.Unlock()
+					<-tokens
+					return
+				}
+				j := &job{done: make(chan struct{})}
+				pending <- j // never blocks: a token is held for it
+				mu.Unlock()
+				j.out, j.err = call(fn, in)
 				j.ran = j.err == nil
 				close(j.done)
 			}
 		}()
 	}
-
-	// The producer reads src and hands each item to the workers and, in
-	// order, to the consumer below.
-	var srcErr error
 	go func() {
-		defer close(pending)
-		defer close(jobs)
-		for {
-			in, err := src()
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					srcErr = err
-				}
-				return
-			}
-			j := &job{in: in, done: make(chan struct{})}
-			select {
-			case pending <- j:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				close(j.done)
-				return
-			}
-		}
+		wg.Wait()
+		close(pending)
 	}()
 
 	var err error
 	for j := range pending {
 		<-j.done
+		<-tokens
 		if err == nil && ctx.Err() != nil {
 			err = context.Cause(ctx)
 		}
 		if err != nil {
 			if j.ran {
-				release(j.out) // drain so the producer and workers can finish
+				release(j.out) // drain so the workers can finish
 			}
 			continue
 		}
@@ -109,7 +122,6 @@ func Map[T, U any](ctx context.Context, workers int, src func() (T, error), fn f
 			cancel(err)
 		}
 	}
-	wg.Wait()
 	if err == nil {
 		err = srcErr
 	}
@@ -124,7 +136,7 @@ func serial[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		in, err := src()
+		in, err := callSrc(src)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
@@ -158,4 +170,14 @@ func call[T, U any](fn func(T) (U, error), in T) (out U, err error) {
 		}
 	}()
 	return fn(in)
+}
+
+// callSrc calls src, turning a panic into an error.
+func callSrc[T any](src func() (T, error)) (in T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+		}
+	}()
+	return src()
 }

@@ -181,3 +181,65 @@ func TestMapRecoversPanics(t *testing.T) {
 		}
 	}
 }
+
+// TestMapRunsEveryInput checks that fn sees every item src returned, so
+// that inputs holding resources are released by fn even when an error or
+// a cancellation stops the run early.
+func TestMapRunsEveryInput(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name    string
+		failFn  int // fn fails on this item; -1 never
+		failOut int // sink fails on this item; -1 never
+		cancel  int // cancel the context in sink at this item; -1 never
+	}{
+		{"fn error", 7, -1, -1},
+		{"sink error", -1, 5, -1},
+		{"cancel", -1, -1, 9},
+		{"clean", -1, -1, -1},
+	}
+	for _, tt := range tests {
+		for _, workers := range []int{1, 2, 5} {
+			t.Run(fmt.Sprintf("%s/workers=%d", tt.name, workers), func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				var read, ran atomic.Int64
+				src := counter(300)
+				err := Map(ctx, workers,
+					func() (int, error) {
+						i, err := src()
+						if err == nil {
+							read.Add(1)
+						}
+						return i, err
+					},
+					func(i int) (int, error) {
+						ran.Add(1)
+						time.Sleep(time.Duration(rand.IntN(20)) * time.Microsecond)
+						if i == tt.failFn {
+							return 0, boom
+						}
+						return i, nil
+					},
+					func(i int) error {
+						if i == tt.cancel {
+							cancel()
+						}
+						if i == tt.failOut {
+							return boom
+						}
+						return nil
+					})
+				if (tt.failFn >= 0 || tt.failOut >= 0) && !errors.Is(err, boom) {
+					t.Fatalf("err = %v, want boom", err)
+				}
+				if tt.cancel >= 0 && !errors.Is(err, context.Canceled) {
+					t.Fatalf("err = %v, want context.Canceled", err)
+				}
+				if read.Load() != ran.Load() {
+					t.Fatalf("src returned %d items, fn ran on %d", read.Load(), ran.Load())
+				}
+			})
+		}
+	}
+}
