@@ -58,16 +58,6 @@ func EncodeAll(ctx context.Context, rr array.RecordReader, opts EncodeOptions, w
 	made = append(made, first)
 	encoders.Put(&encodedBatch{enc: first})
 
-	// Batches retained by src and not yet released by a worker. Map does
-	// not hand back inputs it never ran, so they are released at the end.
-	var mu sync.Mutex
-	held := make(map[*heldBatch]struct{})
-	defer func() {
-		for b := range held {
-			b.rb.Release()
-		}
-	}()
-
 	var row int64 // first row of the next batch
 	src := func() (*heldBatch, error) {
 		if !rr.Next() {
@@ -80,18 +70,11 @@ func EncodeAll(ctx context.Context, rr array.RecordReader, opts EncodeOptions, w
 		rb.Retain() // rr may release it on the next call to Next
 		b := &heldBatch{rb: rb, row: row}
 		row += rb.NumRows()
-		mu.Lock()
-		held[b] = struct{}{}
-		mu.Unlock()
 		return b, nil
 	}
+	// Map passes every batch src returns to encode, which releases it.
 	encode := func(b *heldBatch) (*encodedBatch, error) {
-		defer func() {
-			mu.Lock()
-			delete(held, b)
-			mu.Unlock()
-			b.rb.Release()
-		}()
+		defer b.rb.Release()
 		e := encoders.Get().(*encodedBatch)
 		recs, err := e.enc.Encode(b.rb, e.recs[:0])
 		if err != nil {
