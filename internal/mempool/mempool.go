@@ -1,0 +1,104 @@
+package mempool
+
+import (
+	"math/bits"
+	"sync"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+const (
+	alignment = 64
+	minShift  = 6  // smallest class: 64 bytes
+	maxShift  = 30 // largest pooled class: 1 GiB; larger sizes are not pooled
+)
+
+// Allocator is a [memory.Allocator] with one pool of free buffers per
+// power-of-two size class. The zero value is not usable; use [New] or
+// [Default]. It is safe for concurrent use.
+type Allocator struct {
+	classes [maxShift + 1]sync.Pool // of *[]byte, each of cap 1<<class
+	headers sync.Pool               // spare *[]byte, so Free does not allocate
+}
+
+var _ memory.Allocator = (*Allocator)(nil)
+
+// New returns an empty Allocator.
+func New() *Allocator { return &Allocator{} }
+
+var defaultAllocator = New()
+
+// Default returns the process-wide Allocator shared by gobsl's decoders.
+func Default() *Allocator { return defaultAllocator }
+
+// class returns the size class of a buffer of n bytes, or -1 if n is
+// too large to pool.
+func class(n int) int {
+	if n <= 1<<minShift {
+		return minShift
+	}
+	c := bits.Len(uint(n - 1))
+	if c > maxShift {
+		return -1
+	}
+	return c
+}
+
+// Allocate returns a 64-byte aligned buffer of size bytes whose contents
+// are unspecified.
+func (a *Allocator) Allocate(size int) []byte {
+	if size < 0 {
+		panic("mempool: negative size")
+	}
+	c := class(size)
+	if c < 0 {
+		return alloc(size)
+	}
+	if p, ok := a.classes[c].Get().(*[]byte); ok {
+		b := *p
+		*p = nil
+		a.headers.Put(p)
+		return b[:size]
+	}
+	return alloc(1 << c)[:size]
+}
+
+// alloc returns a new 64-byte aligned buffer of n bytes and capacity n.
+func alloc(n int) []byte {
+	buf := make([]byte, n+alignment)
+	shift := int(-uintptr(unsafe.Pointer(unsafe.SliceData(buf))) & (alignment - 1))
+	return buf[shift : shift+n : shift+n]
+}
+
+// Reallocate returns a buffer of size bytes that begins with the contents
+// of b, and frees b if it had to move.
+func (a *Allocator) Reallocate(size int, b []byte) []byte {
+	if size <= cap(b) {
+		return b[:size]
+	}
+	nb := a.Allocate(size)
+	copy(nb, b)
+	a.Free(b)
+	return nb
+}
+
+// Free puts b back in its class's pool. Buffers that did not come from
+// an Allocator (wrong capacity or alignment) are left to the garbage
+// collector.
+func (a *Allocator) Free(b []byte) {
+	n := cap(b)
+	if n < 1<<minShift || n&(n-1) != 0 || n > 1<<maxShift {
+		return
+	}
+	b = b[:n]
+	if uintptr(unsafe.Pointer(unsafe.SliceData(b)))&(alignment-1) != 0 {
+		return
+	}
+	p, ok := a.headers.Get().(*[]byte)
+	if !ok {
+		p = new([]byte)
+	}
+	*p = b
+	a.classes[bits.Len(uint(n-1))].Put(p)
+}

@@ -1,0 +1,122 @@
+package mempool
+
+import (
+	"testing"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+func aligned(b []byte) bool {
+	return uintptr(unsafe.Pointer(unsafe.SliceData(b)))%alignment == 0
+}
+
+func TestAllocate(t *testing.T) {
+	tests := []struct {
+		name    string
+		size    int
+		wantCap int
+	}{
+		{"zero", 0, 64},
+		{"one", 1, 64},
+		{"class edge", 64, 64},
+		{"just above", 65, 128},
+		{"odd", 1000, 1024},
+		{"large", 3 << 20, 4 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := New()
+			b := a.Allocate(tt.size)
+			if len(b) != tt.size || cap(b) != tt.wantCap || !aligned(b) {
+				t.Fatalf("Allocate(%d): len %d cap %d aligned %v; want len %d cap %d aligned", tt.size, len(b), cap(b), aligned(b), tt.size, tt.wantCap)
+			}
+		})
+	}
+}
+
+// TestReuse checks that a freed buffer is handed out again. sync.Pool may
+// drop items at a GC, so the test tries a few times.
+func TestReuse(t *testing.T) {
+	a := New()
+	for range 10 {
+		b := a.Allocate(1000)
+		b[0] = 42
+		a.Free(b)
+		c := a.Allocate(900)
+		if unsafe.SliceData(c) == unsafe.SliceData(b) {
+			if len(c) != 900 || cap(c) != 1024 {
+				t.Fatalf("reused buffer has len %d cap %d, want 900 1024", len(c), cap(c))
+			}
+			return
+		}
+	}
+	t.Fatal("a freed buffer was never reused")
+}
+
+func TestFreeForeign(t *testing.T) {
+	a := New()
+	tests := []struct {
+		name string
+		b    []byte
+	}{
+		{"nil", nil},
+		{"small", make([]byte, 10)},
+		{"not a power of two", make([]byte, 100, 100)},
+		{"misaligned", alloc(256)[1:129:129]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a.Free(tt.b) // must not panic or pool it
+			for range 3 {
+				c := a.Allocate(len(tt.b))
+				if len(tt.b) > 0 && unsafe.SliceData(c) == unsafe.SliceData(tt.b) {
+					t.Fatal("a foreign buffer was pooled")
+				}
+			}
+		})
+	}
+}
+
+func TestReallocate(t *testing.T) {
+	a := New()
+	b := a.Allocate(10)
+	copy(b, "0123456789")
+	if c := a.Reallocate(60, b); unsafe.SliceData(c) != unsafe.SliceData(b) || len(c) != 60 {
+		t.Fatalf("Reallocate within capacity moved the buffer or has len %d", len(c))
+	}
+	c := a.Reallocate(1000, b)
+	if len(c) != 1000 || cap(c) != 1024 || string(c[:10]) != "0123456789" || !aligned(c) {
+		t.Fatalf("Reallocate(1000): len %d cap %d prefix %q", len(c), cap(c), c[:10])
+	}
+}
+
+func TestHugeNotPooled(t *testing.T) {
+	if class(1<<maxShift+1) != -1 {
+		t.Fatal("sizes above the largest class must not be pooled")
+	}
+	if class(1<<maxShift) != maxShift {
+		t.Fatal("the largest class must be pooled")
+	}
+}
+
+func TestArrowBuffer(t *testing.T) {
+	mem := memory.NewCheckedAllocator(New())
+	defer mem.AssertSize(t, 0)
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(100)
+	copy(buf.Bytes(), "x")
+	buf.Resize(5000)
+	if buf.Bytes()[0] != 'x' {
+		t.Fatal("resize lost the contents")
+	}
+	buf.Release()
+}
+
+func BenchmarkAllocateFree(b *testing.B) {
+	a := New()
+	b.ReportAllocs()
+	for b.Loop() {
+		a.Free(a.Allocate(300 << 10))
+	}
+}
