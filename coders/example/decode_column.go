@@ -251,9 +251,15 @@ func (c *decCol) badUTF8(from int) bool {
 
 // Building Arrow arrays.
 
+// buffer returns a buffer of n bytes, all of which the caller must write.
+// The padding up to the next multiple of 64 bytes is zeroed, as an
+// allocator may hand out used memory and writers of Arrow IPC files
+// may copy padding.
 func (d *Decoder) buffer(n int) *memory.Buffer {
 	b := memory.NewResizableBuffer(d.mem)
 	b.Resize(n)
+	buf := b.Buf()
+	clear(buf[n:min(len(buf), (n+63)&^63)])
 	return b
 }
 

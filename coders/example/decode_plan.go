@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gobsl/gobsl/internal/mempool"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 )
 
@@ -248,7 +248,7 @@ func (p *decPlan) fromArrow(s *arrow.Schema) error {
 func (p *decPlan) newDecoder(o DecodeOptions) *Decoder {
 	d := &Decoder{opts: o, mem: o.Allocator, plan: p, store: true}
 	if d.mem == nil {
-		d.mem = memory.DefaultAllocator
+		d.mem = mempool.Default()
 	}
 	d.ctx.init(p, false)
 	d.seq.init(p, true)

@@ -79,7 +79,7 @@ const (
 
 // DecodeOptions configures decoding of serialized records into Arrow
 // record batches. The zero value decodes tf.Example records without a
-// schema into tfx-bsl's types with [memory.DefaultAllocator].
+// schema into tfx-bsl's types.
 type DecodeOptions struct {
 	// Schema, if set, fixes the columns (schema order) and their types.
 	// Without it, columns are the sorted union of feature names seen in
@@ -104,7 +104,10 @@ type DecodeOptions struct {
 	ListType  ListType
 	BytesType BytesType
 
-	// Allocator allocates the Arrow buffers; default memory.DefaultAllocator.
+	// Allocator allocates the Arrow buffers. The default recycles the
+	// buffers of released batches for later ones, which spares the
+	// garbage collector and the page faults of fresh memory; unreleased
+	// batches are garbage collected as usual.
 	Allocator memory.Allocator
 }
 
