@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gobsl/gobsl/internal/mempool"
 )
 
 // Errors returned (wrapped in a [*RecordError]) when a record is not a
@@ -67,14 +69,15 @@ func (e *UTF8Error) Error() string {
 type Decoder struct {
 	opts    DecodeOptions
 	mem     memory.Allocator
-	plan    *decPlan // immutable, shared by clones
-	ctx     decSet   // context (or tf.Example) features
-	seq     decSet   // feature lists
-	batch   int      // batch counter, to reset columns lazily
-	idx     int      // index in the batch of the record being decoded
-	rec     int      // serial number of that record in the Decoder's life
-	store   bool     // write rows and values (false in a Scanner)
-	sawList bool     // some record in the batch had feature_lists
+	pool    *mempool.Allocator // the default allocator, or nil: see handOver
+	plan    *decPlan           // immutable, shared by clones
+	ctx     decSet             // context (or tf.Example) features
+	seq     decSet             // feature lists
+	batch   int                // batch counter, to reset columns lazily
+	idx     int                // index in the batch of the record being decoded
+	rec     int                // serial number of that record in the Decoder's life
+	store   bool               // write rows and values (false in a Scanner)
+	sawList bool               // some record in the batch had feature_lists
 	pend    []*decCol
 	spans   [][]byte // values of a map entry with several
 	sorted  []*decCol

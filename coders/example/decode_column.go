@@ -278,12 +278,35 @@ func (d *Decoder) bitmap(valid []byte, n, nulls int) *memory.Buffer {
 	return b
 }
 
-// offsets builds an offsets buffer of 64-bit (large) or 32-bit offsets;
-// what and name describe it in the error for 32-bit overflow.
-func (d *Decoder) offsets(offs []int64, large bool, what, name string) (*memory.Buffer, error) {
-	if large {
-		return d.bytesBuffer(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(offs))), 8*len(offs))), nil
+// handOver returns an Arrow buffer holding the first n elements of the
+// scratch slice *s. With the default pool allocator the scratch memory
+// itself becomes the buffer, without a copy, and *s gets fresh memory
+// from the pool for the next batch, sized for this one; with any other
+// allocator the elements are copied and *s is kept.
+func handOver[T int64 | byte](d *Decoder, s *[]T, n int) *memory.Buffer {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	p := *s
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p))), cap(p)*size)
+	nb := n * size
+	if d.pool == nil || nb == 0 || uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64 != 0 {
+		return d.bytesBuffer(raw[:nb])
 	}
+	clear(raw[nb:min(len(raw), (nb+63)&^63)])
+	b := memory.NewBufferWithAllocator(raw[:nb], d.pool)
+	next := d.pool.Allocate(nb + nb/8)
+	*s = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(next))), cap(next)/size)[:0]
+	return b
+}
+
+// offsets builds an offsets buffer of 64-bit (large) or 32-bit offsets
+// from the first n elements of *s; what and name describe it in the error
+// for 32-bit overflow.
+func (d *Decoder) offsets(s *[]int64, n int, large bool, what, name string) (*memory.Buffer, error) {
+	if large {
+		return handOver(d, s, n), nil
+	}
+	offs := (*s)[:n]
 	if len(offs) > 0 && offs[len(offs)-1] > math.MaxInt32 {
 		return nil, fmt.Errorf("example: %s %q has %d elements in the batch, more than 32-bit offsets hold; use LargeList or LargeBinary", what, name, offs[len(offs)-1])
 	}
@@ -322,26 +345,28 @@ func isLarge(t arrow.DataType) bool {
 func (d *Decoder) values(c *decCol, t arrow.DataType) (arrow.ArrayData, error) {
 	switch t.ID() {
 	case arrow.INT64:
-		b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.i64))), 8*len(c.i64))
-		return newData(t, len(c.i64), []*memory.Buffer{nil, d.bytesBuffer(b)}, nil, 0), nil
+		n := len(c.i64)
+		return newData(t, n, []*memory.Buffer{nil, handOver(d, &c.i64, n)}, nil, 0), nil
 	case arrow.FLOAT32:
-		b := d.bytesBuffer(c.f32)
+		n := len(c.f32) / 4
+		b := handOver(d, &c.f32, 4*n)
 		if !decLittleEndian {
 			p := b.Bytes()
 			for i := 0; i+4 <= len(p); i += 4 {
 				p[i], p[i+1], p[i+2], p[i+3] = p[i+3], p[i+2], p[i+1], p[i]
 			}
 		}
-		return newData(t, len(c.f32)/4, []*memory.Buffer{nil, b}, nil, 0), nil
+		return newData(t, n, []*memory.Buffer{nil, b}, nil, 0), nil
 	case arrow.NULL:
 		n := len(c.soffs) - 1
 		return newData(t, n, []*memory.Buffer{nil}, nil, n), nil
 	}
-	offs, err := d.offsets(c.boffs, isLarge(t), "bytes of column", c.name)
+	n := len(c.boffs) - 1
+	offs, err := d.offsets(&c.boffs, n+1, isLarge(t), "bytes of column", c.name)
 	if err != nil {
 		return nil, err
 	}
-	return newData(t, len(c.boffs)-1, []*memory.Buffer{nil, offs, d.bytesBuffer(c.bdata)}, nil, 0), nil
+	return newData(t, n, []*memory.Buffer{nil, offs, handOver(d, &c.bdata, len(c.bdata))}, nil, 0), nil
 }
 
 // column builds the column's array of type t with n rows.
@@ -360,7 +385,7 @@ func (d *Decoder) column(c *decCol, t arrow.DataType, n int) (arrow.ArrayData, e
 			return nil, err
 		}
 		steps := len(c.soffs) - 1
-		so, err := d.offsets(c.soffs, isLarge(elem), "column", c.name)
+		so, err := d.offsets(&c.soffs, steps+1, isLarge(elem), "column", c.name)
 		if err != nil {
 			child.Release()
 			return nil, err
@@ -369,7 +394,7 @@ func (d *Decoder) column(c *decCol, t arrow.DataType, n int) (arrow.ArrayData, e
 	} else if child, err = d.values(c, elem); err != nil {
 		return nil, err
 	}
-	offs, err := d.offsets(c.offs[:n+1], isLarge(t), "column", c.name)
+	offs, err := d.offsets(&c.offs, n+1, isLarge(t), "column", c.name)
 	if err != nil {
 		child.Release()
 		return nil, err

@@ -248,7 +248,8 @@ func (p *decPlan) fromArrow(s *arrow.Schema) error {
 func (p *decPlan) newDecoder(o DecodeOptions) *Decoder {
 	d := &Decoder{opts: o, mem: o.Allocator, plan: p, store: true}
 	if d.mem == nil {
-		d.mem = mempool.Default()
+		d.pool = mempool.Default()
+		d.mem = d.pool
 	}
 	d.ctx.init(p, false)
 	d.seq.init(p, true)

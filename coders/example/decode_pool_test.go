@@ -89,3 +89,58 @@ func checkPadding(t *testing.T, path string, d arrow.ArrayData) {
 		checkPadding(t, path+"/child", c)
 	}
 }
+
+// TestDecodeHandOver decodes many batches with the default allocator,
+// whose scratch memory becomes the batches' buffers, keeping some batches
+// and releasing others (so their memory is recycled into later batches).
+// Every kept batch must still equal a copy decoded with Go's allocator.
+func TestDecodeHandOver(t *testing.T) {
+	tests := []struct {
+		name string
+		opts example.DecodeOptions
+		gen  func(seed uint64) [][]byte
+	}{
+		{"taxi", example.DecodeOptions{}, func(s uint64) [][]byte { return synth.Taxi(200, s) }},
+		{"taxi large binary", example.DecodeOptions{BytesType: example.LargeBinary}, func(s uint64) [][]byte { return synth.Taxi(150, s) }},
+		{"long lists", example.DecodeOptions{}, func(s uint64) [][]byte { return synth.LongLists(30, s) }},
+		{"sequence", example.DecodeOptions{RecordType: example.SequenceExample}, func(s uint64) [][]byte { return synth.Sequence(120, s) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := tt.opts.NewDecoder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := tt.opts
+			ref.Allocator = memory.NewGoAllocator()
+			type kept struct{ got, want arrow.RecordBatch }
+			var keep []kept
+			for i := range 24 {
+				recs := tt.gen(uint64(100 + i))
+				if i%5 == 4 {
+					recs = recs[:len(recs)/3] // smaller batches reuse bigger scratch
+				}
+				got, err := d.Decode(recs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i%3 == 1 {
+					got.Release() // back to the pool for later batches
+					continue
+				}
+				want, err := decDecodeFast(ref, recs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				keep = append(keep, kept{got, want})
+			}
+			for i, k := range keep {
+				if diff := decDiffBatches(k.want, k.got); diff != "" {
+					t.Errorf("kept batch %d changed after later decodes: %s", i, diff)
+				}
+				k.got.Release()
+				k.want.Release()
+			}
+		})
+	}
+}
