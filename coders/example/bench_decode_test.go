@@ -109,6 +109,8 @@ func BenchmarkBatchReader(b *testing.B) {
 			b.Run(fmt.Sprintf("shape=%s/workers=%d", sh.name, workers), func(b *testing.B) {
 				b.SetBytes(decBytesOf(recs) * int64(total/len(recs)))
 				b.ReportAllocs()
+				cpu := cpuTime()
+				defer reportCPU(b, cpu)
 				for b.Loop() {
 					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: workers})
 					if err != nil {
@@ -163,6 +165,31 @@ func BenchmarkDecodeSpeedup(b *testing.B) {
 				fast += time.Since(t1)
 			}
 			b.ReportMetric(float64(ref)/float64(fast), "x-speedup")
+		})
+	}
+}
+
+// BenchmarkDecodeParallel decodes the same batch with one Decoder per
+// goroutine (run it with -cpu 1,2): the decoder's own scaling, without
+// the BatchReader's pipeline.
+func BenchmarkDecodeParallel(b *testing.B) {
+	for _, sh := range decBenchShapes {
+		recs := sh.recs()
+		b.Run("shape="+sh.name, func(b *testing.B) {
+			b.SetBytes(decBytesOf(recs))
+			b.RunParallel(func(pb *testing.PB) {
+				d, err := sh.opts.NewDecoder()
+				if err != nil {
+					panic(err)
+				}
+				for pb.Next() {
+					rb, err := d.Decode(recs)
+					if err != nil {
+						panic(err)
+					}
+					rb.Release()
+				}
+			})
 		})
 	}
 }
