@@ -29,11 +29,14 @@ func TestMain(m *testing.M) {
 // process, in chunks so that memory stays small.
 func benchInput(b *testing.B, n int) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("gobsl-bench-taxi-%d.tfrecord.gz", n))
+	// "gz2": files of an earlier version of this function, named
+	// .tfrecord.gz, were not compressed (the writer took the compression
+	// from the ".part" name).
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("gobsl-bench-taxi-%d-gz2.tfrecord.gz", n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
-	w, err := tfrecord.Create(path+".part", true)
+	w, err := tfrecord.Create(path+".part", true, tfrecord.WithWriterCompression(tfrecord.Gzip))
 	if err != nil {
 		b.Fatal(err)
 	}
