@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gobsl/gobsl/internal/tensorrep"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 )
 
@@ -37,7 +38,7 @@ func RepresentationsFromArrow(s *arrow.Schema) (map[string]*metadatapb.TensorRep
 				if leafOf(c.Type).ID() == arrow.NULL {
 					continue
 				}
-				out[f.Name+"."+c.Name] = raggedRep(f.Name, c.Name)
+				out[f.Name+"."+c.Name] = tensorrep.Ragged(f.Name, c.Name)
 			}
 			continue
 		}
@@ -61,16 +62,10 @@ func RepresentationsFromArrow(s *arrow.Schema) (map[string]*metadatapb.TensorRep
 				VarlenSparseTensor: &metadatapb.TensorRepresentation_VarLenSparseTensor{ColumnName: proto.String(f.Name)},
 			}}
 		default:
-			out[f.Name] = raggedRep(f.Name)
+			out[f.Name] = tensorrep.Ragged(f.Name)
 		}
 	}
 	return out, nil
-}
-
-func raggedRep(steps ...string) *metadatapb.TensorRepresentation {
-	return &metadatapb.TensorRepresentation{Kind: &metadatapb.TensorRepresentation_RaggedTensor_{
-		RaggedTensor: &metadatapb.TensorRepresentation_RaggedTensor{FeaturePath: &metadatapb.Path{Step: steps}},
-	}}
 }
 
 // leafOf is the type inside all the lists of t.

@@ -2,8 +2,6 @@ package tensors_test
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,75 +14,61 @@ import (
 	"github.com/gobsl/gobsl/tensors"
 )
 
-// RepresentationsFromSchema repeats schema.InferTensorRepresentationsMixed
-// (package schema's tests import tfxio, so tensors cannot import schema);
-// the two must agree, errors included.
-var schemaCases = map[string]string{
-	"dense, varlen": `feature { name: "d" type: FLOAT shape { dim { size: 2 } } presence { min_fraction: 1 } }
-		feature { name: "v" type: INT } feature { name: "c" type: BYTES value_count { min: 1 max: 1 } }`,
-	"ragged varlen": `represent_variable_length_as_ragged: true feature { name: "v" type: INT }`,
-	"disqualified": `feature { name: "a" type: INT deprecated: true } feature { name: "b" type: INT lifecycle_stage: ALPHA }
-		feature { name: "c" type: INT lifecycle_stage: VALIDATION_DERIVED } feature { name: "d" type: INT lifecycle_stage: PRODUCTION }`,
-	"sparse": `feature { name: "i0" type: INT int_domain { min: 0 max: 9 } } feature { name: "i1" type: INT } feature { name: "v" type: FLOAT }
-		sparse_feature { name: "s" index_feature { name: "i0" } index_feature { name: "i1" } value_feature { name: "v" } is_sorted: true }`,
-	"struct": `feature { name: "##SEQUENCE##" type: STRUCT struct_domain { feature { name: "a" type: INT } feature { name: "b" type: BYTES } } }
-		feature { name: "ctx" type: FLOAT }`,
-	"mixed": `feature { name: "v" type: INT } feature { name: "rl" type: INT } feature { name: "other" type: INT }
-		tensor_representation_group { key: "" value { tensor_representation { key: "r" value { ragged_tensor { feature_path { step: "v" } partition { row_length: "rl" } } } }
-		                                                tensor_representation { key: "other" value { dense_tensor { column_name: "v" shape {} } } } } }`,
-	"other group only": `feature { name: "v" type: INT }
-		tensor_representation_group { key: "x" value { tensor_representation { key: "r" value { varlen_sparse_tensor { column_name: "v" } } } } }`,
-	"missing index":         `feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "nope" } value_feature { name: "v" } }`,
-	"missing value":         `feature { name: "i" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "i" } }`,
-	"index min unset":       `feature { name: "i" type: INT int_domain { max: 3 } } feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "v" } }`,
-	"index min not 0":       `feature { name: "i" type: INT int_domain { min: 1 max: 3 } } feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "v" } }`,
-	"index max unset":       `feature { name: "i" type: INT int_domain { min: 0 } } feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "v" } }`,
-	"shape not always here": `feature { name: "d" type: FLOAT shape { dim { size: 2 } } presence { min_fraction: 0.5 } }`,
-	"nested struct":         `feature { name: "s" type: STRUCT struct_domain { feature { name: "t" type: STRUCT } } }`,
-	"struct sparse":         `feature { name: "s" type: STRUCT struct_domain { sparse_feature { name: "t" } } }`,
+func parseSchemaText(t *testing.T, text string) *metadatapb.Schema {
+	t.Helper()
+	s := &metadatapb.Schema{}
+	if err := prototext.Unmarshal([]byte(text), s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
-func TestRepresentationsFromSchemaAgreesWithSchema(t *testing.T) {
-	for name, text := range schemaCases {
-		t.Run(name, func(t *testing.T) {
-			var s metadatapb.Schema
-			if err := prototext.Unmarshal([]byte(text), &s); err != nil {
-				t.Fatal(err)
-			}
-			compareInference(t, &s)
-		})
-	}
-	// Every schema of the real-data corpus.
-	dir := os.Getenv("GOBSL_REALDATA")
-	if dir == "" {
-		return
-	}
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".pbtxt") {
-			return nil
-		}
-		s, err := schema.Load(path)
-		if err != nil {
-			return nil // not a schema
-		}
-		t.Run(strings.TrimPrefix(path, dir), func(t *testing.T) { compareInference(t, s) })
-		return nil
-	})
-}
-
-func compareInference(t *testing.T, s *metadatapb.Schema) {
-	want, wantErr := schema.InferTensorRepresentationsMixed(s)
+// RepresentationsFromSchema shares its inference with package schema
+// (whose tests cover the rules); this checks that it is the mixed
+// inference: explicit representations kept, their sources not inferred.
+func TestRepresentationsFromSchemaMixed(t *testing.T) {
+	s := parseSchemaText(t, `feature { name: "v" type: INT } feature { name: "rl" type: INT } feature { name: "w" type: INT }
+		tensor_representation_group { key: "" value {
+		  tensor_representation { key: "r" value { ragged_tensor { feature_path { step: "v" } partition { row_length: "rl" } } } }
+		  tensor_representation { key: "w" value { dense_tensor { column_name: "v" shape {} } } } } }
+		tensor_representation_group { key: "x" value { tensor_representation { key: "x" value { varlen_sparse_tensor { column_name: "w" } } } } }`)
 	got, err := tensors.RepresentationsFromSchema(s)
-	if wantErr != nil {
-		if !errors.Is(err, tensors.ErrSchema) || strings.TrimPrefix(err.Error(), "tensors: ") != strings.TrimPrefix(wantErr.Error(), "schema: ") {
-			t.Fatalf("error %v, schema's %v", err, wantErr)
-		}
-		return
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := map[string]*metadatapb.TensorRepresentation{
+		"r": s.GetTensorRepresentationGroup()[""].GetTensorRepresentation()["r"],
+		"w": s.GetTensorRepresentationGroup()[""].GetTensorRepresentation()["w"],
+	}
 	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
-		t.Errorf("(-schema +tensors):\n%s", diff)
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// The errors match ErrSchema and carry tfx-bsl's message, the same as
+// package schema's but for the prefix.
+func TestRepresentationsFromSchemaErrors(t *testing.T) {
+	for name, text := range map[string]string{
+		"missing index":         `feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "nope" } value_feature { name: "v" } }`,
+		"missing value":         `feature { name: "i" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "i" } }`,
+		"index min unset":       `feature { name: "i" type: INT int_domain { max: 3 } } feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "v" } }`,
+		"index min not 0":       `feature { name: "i" type: INT int_domain { min: 1 max: 3 } } feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "v" } }`,
+		"index max unset":       `feature { name: "i" type: INT int_domain { min: 0 } } feature { name: "v" type: INT } sparse_feature { name: "s" index_feature { name: "i" } value_feature { name: "v" } }`,
+		"shape not always here": `feature { name: "d" type: FLOAT shape { dim { size: 2 } } presence { min_fraction: 0.5 } }`,
+		"nested struct":         `feature { name: "s" type: STRUCT struct_domain { feature { name: "t" type: STRUCT } } }`,
+		"struct sparse":         `feature { name: "s" type: STRUCT struct_domain { sparse_feature { name: "t" } } }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := parseSchemaText(t, text)
+			_, err := tensors.RepresentationsFromSchema(s)
+			_, schemaErr := schema.InferTensorRepresentationsMixed(s)
+			if !errors.Is(err, tensors.ErrSchema) || schemaErr == nil {
+				t.Fatalf("error %v, want one matching ErrSchema (schema's: %v)", err, schemaErr)
+			}
+			msg, ok := strings.CutPrefix(err.Error(), "tensors: ")
+			if want := strings.TrimPrefix(schemaErr.Error(), "schema: "); !ok || msg != want {
+				t.Errorf("error %q, want %q", err, "tensors: "+want)
+			}
+		})
 	}
 }
