@@ -88,6 +88,20 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 
 func (c *countingReaderAt) Seek(off int64, whence int) (int64, error) { return c.f.Seek(off, whence) }
 
+// parquetPageSize is the size at which a data page is cut. It keeps pages
+// under zstd's 128 KiB block: klauspost/compress compresses one block
+// without history, but a larger input makes the encoder allocate a 16 MiB
+// history (twice its 8 MiB window). arrow-go keeps its zstd encoders in a
+// sync.Pool, which the GC drains, so with arrow-go's default 1 MiB pages a
+// convert allocated 16 MiB histories all along: the live heap jumped from
+// about 20 to 55 MB when two or three were reachable, the GC let the heap
+// grow to twice that, and long inputs got there (fragmenting it) while
+// short ones ended first, so peak RSS grew with the input (BENCHMARKS.md).
+// A page overruns the limit by up to one write batch of 1024 values:
+// 64 KiB leaves room for values of up to 64 bytes on average (longer ones
+// still work, with a history). Files grow by 2-3 %.
+const parquetPageSize = 64 << 10
+
 // parquetWriter writes one Parquet file, or shards that take batches in
 // turn.
 type parquetWriter struct {
@@ -126,6 +140,7 @@ func createParquet(path string, schema *arrow.Schema, opts WriteOptions) (Writer
 		parquet.WithCompression(codec),
 		parquet.WithAllocator(mem),
 		parquet.WithMaxRowGroupLength(64 << 10), // bounded buffering; still large enough to scan well
+		parquet.WithDataPageSize(parquetPageSize),
 	}
 	// Dictionary encoding hashes floats, and every NaN hashes alike: NaN
 	// payloads would be lost. Float columns are written plain instead. So
