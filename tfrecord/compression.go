@@ -117,6 +117,33 @@ func isZlibHeader(cmf, flg byte) bool {
 	return cmf&0x0f == 8 && cmf>>4 <= 7 && (uint16(cmf)<<8|uint16(flg))%31 == 0
 }
 
+// NewDecompressor returns a reader of what r holds compressed with c, for
+// the other files that name their compression by extension (CSV, text):
+// with [CompressionFromPath] it opens data.csv.gz. [None] reads r as it
+// is; [Auto] and unknown compressions are errors. The zstd window is
+// limited as a [Reader]'s is by default, to 128 MiB. A damaged header is
+// the codec's error as it stands ("gzip: invalid header"), for the caller
+// to name the file. Closing the returned reader releases the decoder; it
+// does not close r.
+func NewDecompressor(r io.Reader, c Compression) (io.ReadCloser, error) {
+	if c == Auto || !c.valid() {
+		return nil, fmt.Errorf("tfrecord: cannot decompress %v", c)
+	}
+	dec, closer, err := decompressor(c, r, defaultMaxWindow)
+	if err != nil {
+		return nil, err
+	}
+	if closer == nil {
+		return io.NopCloser(dec), nil
+	}
+	return readCloser{dec, closer}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
 // decompressor wraps src in the decoder for c. The returned closer releases
 // the decoder; it does not close src.
 func decompressor(c Compression, src io.Reader, maxWindow uint64) (io.Reader, io.Closer, error) {

@@ -381,3 +381,48 @@ func TestZstdWindowLimit(t *testing.T) {
 }
 
 var _ io.Closer = (*Reader)(nil)
+
+// TestNewDecompressor reads text compressed with each codec, and refuses
+// Auto.
+func TestNewDecompressor(t *testing.T) {
+	text := []byte("a,b\n1,2\n")
+	for _, c := range []Compression{None, Gzip, Zlib, Zstd} {
+		t.Run(c.String(), func(t *testing.T) {
+			var buf bytes.Buffer
+			if c == None {
+				buf.Write(text)
+			} else {
+				w, err := compressor(c, &buf, levelDefault)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := w.Write(text); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := NewDecompressor(&buf, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, text) {
+				t.Errorf("got %q, want %q", got, text)
+			}
+		})
+	}
+	if _, err := NewDecompressor(bytes.NewReader([]byte("plain text, not gzip")), Gzip); err == nil || err.Error() != "gzip: invalid header" {
+		t.Errorf("Gzip over plain text: %v, want gzip: invalid header", err)
+	}
+	if _, err := NewDecompressor(bytes.NewReader(text), Auto); err == nil {
+		t.Error("Auto: no error")
+	}
+}

@@ -9,9 +9,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/gobsl/gobsl/coders/csv"
 	"github.com/gobsl/gobsl/tfrecord"
@@ -51,14 +48,22 @@ type CSVOptions struct {
 	MaxFieldSize int
 }
 
-// isCSVName reports whether a file name (lower case) is CSV or TSV,
-// possibly compressed: data.csv, data.tsv, data.csv.gz, data.tsv.zst.
-func isCSVName(name string) bool {
+// IsCSVName reports whether a file name is CSV or TSV, possibly
+// compressed: data.csv, data.TSV, data.csv.gz, data.tsv.zst (case is
+// ignored). [DetectFormat] gives [CSV] for exactly these names.
+func IsCSVName(name string) bool {
+	ext := dataExt(name)
+	return ext == ".csv" || ext == ".tsv"
+}
+
+// dataExt returns the lower-case extension of a file name, under a
+// compression extension: ".csv" for data.CSV.gz.
+func dataExt(name string) string {
+	name = strings.ToLower(name)
 	if tfrecord.CompressionFromPath(name) != tfrecord.None {
 		name = strings.TrimSuffix(name, filepath.Ext(name))
 	}
-	ext := filepath.Ext(name)
-	return ext == ".csv" || ext == ".tsv"
+	return filepath.Ext(name)
 }
 
 // csvDelimiter is the delimiter of a file: the option's, else tab for TSV.
@@ -66,11 +71,7 @@ func csvDelimiter(path string, o *CSVOptions) rune {
 	if o.Delimiter != 0 {
 		return o.Delimiter
 	}
-	name := strings.ToLower(filepath.Base(path))
-	if tfrecord.CompressionFromPath(name) != tfrecord.None {
-		name = strings.TrimSuffix(name, filepath.Ext(name))
-	}
-	if filepath.Ext(name) == ".tsv" {
+	if dataExt(path) == ".tsv" {
 		return '\t'
 	}
 	return ','
@@ -82,32 +83,12 @@ func openCSVFile(f recordFile, opts *ReadOptions) (io.Reader, io.Closer, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	var zr io.Reader
-	var zc func()
-	switch tfrecord.CompressionFromPath(f.name) {
-	case tfrecord.Gzip:
-		var g *gzip.Reader
-		if g, err = gzip.NewReader(r); err == nil {
-			zr, zc = g, func() { g.Close() }
-		}
-	case tfrecord.Zlib:
-		var z io.ReadCloser
-		if z, err = zlib.NewReader(r); err == nil {
-			zr, zc = z, func() { z.Close() }
-		}
-	case tfrecord.Zstd:
-		var z *zstd.Decoder
-		if z, err = zstd.NewReader(r, zstd.WithDecoderConcurrency(1)); err == nil {
-			zr, zc = z, z.Close
-		}
-	default:
-		return r, c, nil
-	}
+	zr, err := tfrecord.NewDecompressor(r, tfrecord.CompressionFromPath(f.name))
 	if err != nil {
 		c.Close()
 		return nil, nil, fmt.Errorf("tfxio: %s: %w", f.name, err)
 	}
-	return zr, closerFunc(func() error { zc(); return c.Close() }), nil
+	return zr, closerFunc(func() error { zr.Close(); return c.Close() }), nil
 }
 
 type closerFunc func() error

@@ -226,10 +226,16 @@ func TestDetectCSV(t *testing.T) {
 		if f, err := DetectFormat(name); err != nil || f != CSV {
 			t.Errorf("DetectFormat(%q) = %v, %v; want csv", name, f, err)
 		}
+		if !IsCSVName(name) {
+			t.Errorf("IsCSVName(%q) = false", name)
+		}
 	}
-	for _, name := range []string{"data_tfrecord-00000-of-00001.gz", "a.csv.arrow", "csv.gz"} {
+	for _, name := range []string{"data_tfrecord-00000-of-00001.gz", "a.csv.arrow", "csv.gz", "a.csv/b"} {
 		if f, _ := DetectFormat(name); f == CSV {
 			t.Errorf("DetectFormat(%q) = csv", name)
+		}
+		if IsCSVName(name) {
+			t.Errorf("IsCSVName(%q) = true", name)
 		}
 	}
 	for _, s := range []string{"csv", "CSV", "tsv"} {

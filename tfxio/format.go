@@ -60,7 +60,7 @@ func ParseFormat(s string) (Format, error) {
 // first bytes of an existing file do.
 func DetectFormat(path string) (Format, error) {
 	name := strings.ToLower(filepath.Base(path))
-	if isCSVName(name) { // .csv, .tsv, also compressed: data.csv.gz
+	if IsCSVName(name) { // .csv, .tsv, also compressed: data.csv.gz
 		return CSV, nil
 	}
 	if tfrecord.CompressionFromPath(name) != tfrecord.None {

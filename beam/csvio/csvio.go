@@ -21,9 +21,6 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/rtrackers/offsetrange"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/gobsl/gobsl/beam/coders"
 	"github.com/gobsl/gobsl/beam/internal/files"
@@ -170,32 +167,14 @@ func open(ctx context.Context, f File) (io.Reader, func(), error) {
 		return nil, nil, fmt.Errorf("csvio: %w", err)
 	}
 	if !f.Compressed {
-		return rc, func() { rc.Close() }, nil
+		return rc, func() { rc.Close() }, nil // an io.Seeker, for splits
 	}
-	var r io.Reader
-	var done func()
-	switch tfrecord.CompressionFromPath(f.Path) {
-	case tfrecord.Gzip:
-		var g *gzip.Reader
-		if g, err = gzip.NewReader(rc); err == nil {
-			r, done = g, func() { g.Close() }
-		}
-	case tfrecord.Zlib:
-		var z io.ReadCloser
-		if z, err = zlib.NewReader(rc); err == nil {
-			r, done = z, func() { z.Close() }
-		}
-	case tfrecord.Zstd:
-		var z *zstd.Decoder
-		if z, err = zstd.NewReader(rc, zstd.WithDecoderConcurrency(1)); err == nil {
-			r, done = z, z.Close
-		}
-	}
+	zr, err := tfrecord.NewDecompressor(rc, tfrecord.CompressionFromPath(f.Path))
 	if err != nil {
 		rc.Close()
 		return nil, nil, fmt.Errorf("csvio: %s: %w", f.Path, err)
 	}
-	return r, func() { done(); rc.Close() }, nil
+	return zr, func() { zr.Close(); rc.Close() }, nil
 }
 
 // linesFn reads the lines of a file as a splittable DoFn. A compressed

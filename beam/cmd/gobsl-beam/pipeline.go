@@ -24,6 +24,7 @@ import (
 	"github.com/gobsl/gobsl/schema"
 	"github.com/gobsl/gobsl/stats"
 	"github.com/gobsl/gobsl/tfrecord"
+	"github.com/gobsl/gobsl/tfxio"
 )
 
 func init() {
@@ -43,15 +44,6 @@ type config struct {
 	columnNames        []string
 }
 
-// isCSV reports whether a file name is CSV or TSV, possibly compressed.
-func isCSV(name string) bool {
-	name = strings.ToLower(name)
-	if tfrecord.CompressionFromPath(name) != tfrecord.None {
-		name = strings.TrimSuffix(name, filepath.Ext(name))
-	}
-	return strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".tsv")
-}
-
 // build adds the pipeline that c asks for to s.
 func build(s beam.Scope, c *config) error {
 	var sch *metadatapb.Schema
@@ -61,9 +53,9 @@ func build(s beam.Scope, c *config) error {
 			return err
 		}
 	}
-	csvIn := isCSV(c.inputs[0])
+	csvIn := tfxio.IsCSVName(c.inputs[0])
 	for _, in := range c.inputs[1:] {
-		if isCSV(in) != csvIn {
+		if tfxio.IsCSVName(in) != csvIn {
 			return fmt.Errorf("inputs mix CSV and TFRecord: %s and %s", c.inputs[0], in)
 		}
 	}
