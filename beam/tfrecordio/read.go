@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"reflect"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/gobsl/gobsl/beam/internal/files"
+	"github.com/gobsl/gobsl/internal/crc32c"
 	"github.com/gobsl/gobsl/tfrecord"
 )
 
@@ -289,10 +289,7 @@ func (w *walker) seek(start, maxSize int64, path string) (off, index int64, err 
 	return w.pos, index, nil
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 // maskedCRC is TensorFlow's masked CRC-32C, as in package tfrecord.
 func maskedCRC(b []byte) uint32 {
-	c := crc32.Checksum(b, castagnoli)
-	return (c>>15 | c<<17) + 0xa282ead8
+	return crc32c.Masked(b)
 }
