@@ -3,7 +3,6 @@ package tfxio
 import (
 	"fmt"
 	"io"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -80,14 +79,14 @@ func openJSONL(paths []string, opts ReadOptions) (array.RecordReader, error) {
 // cleanupReader runs cleanup when its last reference is released.
 type cleanupReader struct {
 	array.RecordReader
-	refs    atomic.Int64
+	refs    refs
 	cleanup func()
 }
 
-func (r *cleanupReader) Retain() { r.refs.Add(1) }
+func (r *cleanupReader) Retain() { r.refs.Retain() }
 
 func (r *cleanupReader) Release() {
-	if r.refs.Add(-1) >= 0 {
+	if !r.refs.release() {
 		return
 	}
 	r.RecordReader.Release()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gobsl/gobsl/coders/example"
 	"github.com/gobsl/gobsl/fileset"
+	"github.com/gobsl/gobsl/internal/iocount"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 )
 
@@ -115,7 +116,7 @@ func openFile(path string, opts *ReadOptions) (io.Reader, io.Closer, error) {
 	}
 	var r io.Reader = f
 	if opts.Progress != nil {
-		r = &countingReader{r: f, fn: opts.Progress}
+		r = &iocount.Reader{R: f, Add: opts.Progress}
 	}
 	c := io.Closer(f)
 	if path == fileset.Stdin {
@@ -124,17 +125,21 @@ func openFile(path string, opts *ReadOptions) (io.Reader, io.Closer, error) {
 	return r, c, nil
 }
 
-type countingReader struct {
-	r  io.Reader
-	fn func(int64)
-}
+// refs is the reference count of a record reader, shared by its Retain
+// and Release: the zero value is the one reference of its creator.
+type refs struct{ extra atomic.Int64 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.fn(int64(n))
+// Retain adds a reference.
+func (r *refs) Retain() { r.extra.Add(1) }
+
+// release drops a reference and reports whether it was the last, for the
+// caller to free the reader. A release after the last is a bug: it panics.
+func (r *refs) release() bool {
+	n := r.extra.Add(-1)
+	if n < -1 {
+		panic("tfxio: too many releases of a record reader")
 	}
-	return n, err
+	return n == -1
 }
 
 // openIPC opens one Arrow IPC file or stream.
@@ -166,7 +171,7 @@ func openIPC(path string, format Format, opts *ReadOptions) (array.RecordReader,
 
 // ipcFileReader adapts ipc.FileReader to array.RecordReader.
 type ipcFileReader struct {
-	refs atomic.Int64
+	refs
 	fr   *ipc.FileReader
 	path string
 	i    int
@@ -174,19 +179,15 @@ type ipcFileReader struct {
 	err  error
 }
 
-func (r *ipcFileReader) Retain()                        { r.refs.Add(1) }
 func (r *ipcFileReader) Schema() *arrow.Schema          { return r.fr.Schema() }
 func (r *ipcFileReader) RecordBatch() arrow.RecordBatch { return r.cur }
 func (r *ipcFileReader) Record() arrow.RecordBatch      { return r.cur }
 func (r *ipcFileReader) Err() error                     { return r.err }
 
 func (r *ipcFileReader) Release() {
-	if r.refs.Add(-1) < 0 {
-		r.release()
+	if !r.refs.release() {
+		return
 	}
-}
-
-func (r *ipcFileReader) release() {
 	if r.cur != nil {
 		r.cur.Release()
 		r.cur = nil
@@ -218,7 +219,7 @@ func (r *ipcFileReader) Next() bool {
 // chain reads the record readers of several files one after the other. All
 // must have the same schema.
 type chain struct {
-	refs   atomic.Int64
+	refs
 	paths  []string
 	open   func(path string) (array.RecordReader, io.Closer, error)
 	i      int
@@ -260,7 +261,6 @@ func (c *chain) closeCur() error {
 	return c.closer.Close()
 }
 
-func (c *chain) Retain()               { c.refs.Add(1) }
 func (c *chain) Schema() *arrow.Schema { return c.schema }
 func (c *chain) Err() error            { return c.err }
 
@@ -274,7 +274,7 @@ func (c *chain) RecordBatch() arrow.RecordBatch {
 func (c *chain) Record() arrow.RecordBatch { return c.RecordBatch() }
 
 func (c *chain) Release() {
-	if c.refs.Add(-1) < 0 {
+	if c.refs.release() {
 		c.closeCur()
 	}
 }

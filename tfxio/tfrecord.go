@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"sync"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -259,7 +258,7 @@ func (c *recordChain) locate(g int64, err error) error {
 // positions to decoding errors and removes a spooled standard input.
 type tfrecordReader struct {
 	array.RecordReader
-	refs    atomic.Int64
+	refs    refs
 	src     *recordChain
 	cleanup func()
 	err     error
@@ -278,10 +277,10 @@ func (r *tfrecordReader) Err() error {
 	return err
 }
 
-func (r *tfrecordReader) Retain() { r.refs.Add(1) }
+func (r *tfrecordReader) Retain() { r.refs.Retain() }
 
 func (r *tfrecordReader) Release() {
-	if r.refs.Add(-1) >= 0 {
+	if !r.refs.release() {
 		return
 	}
 	r.RecordReader.Release()

@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"io"
 	"os"
 	"sync/atomic"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/gobsl/gobsl/internal/iocount"
 )
 
 // progress shows records, bytes, rate and ETA on standard error while a
@@ -60,18 +63,7 @@ func (p *progress) reader(r io.Reader) io.Reader {
 	if p == nil {
 		return r
 	}
-	return &countingReader{r: r, p: p}
-}
-
-type countingReader struct {
-	r io.Reader
-	p *progress
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.p.bytes.Add(int64(n))
-	return n, err
+	return &iocount.Reader{R: r, Add: p.addBytes}
 }
 
 func (p *progress) loop() {
