@@ -193,3 +193,50 @@ func BenchmarkDecodeParallel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBatchReaderSpeedup alternates a BatchReader with 1 worker on 1
+// core (GOMAXPROCS=1) and with 2 workers on 2 cores within every op, 64
+// batches of 1024 records each, and reports how much faster 2 cores are
+// (wall time). Pairing the runs makes the ratio robust to a noisy host;
+// it needs two idle cores to mean anything.
+func BenchmarkBatchReaderSpeedup(b *testing.B) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, sh := range decBenchShapes {
+		recs := sh.recs()
+		sc, err := example.NewScanner(sh.opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := sc.Scan(recs); err != nil {
+			b.Fatal(err)
+		}
+		o := sh.opts
+		o.ArrowSchema = sc.ArrowSchema()
+		const rounds = 64
+		total := rounds * 1024
+		b.Run("shape="+sh.name, func(b *testing.B) {
+			var took [3]time.Duration
+			for b.Loop() {
+				for _, cores := range []int{1, 2} {
+					runtime.GOMAXPROCS(cores)
+					runtime.GC()
+					t0 := time.Now()
+					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: benchBS, Workers: cores})
+					if err != nil {
+						b.Fatal(err)
+					}
+					for r.Next() {
+					}
+					if err := r.Err(); err != nil {
+						b.Fatal(err)
+					}
+					r.Release()
+					took[cores] += time.Since(t0)
+				}
+			}
+			b.ReportMetric(float64(took[1])/float64(took[2]), "x-speedup")
+		})
+	}
+}
+
+var benchBS = 1024

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -99,14 +100,8 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 		done:   make(chan struct{}),
 	}
 	r.refs.Store(1)
-	p := &decPipeline{
-		src:   src,
-		size:  ro.BatchSize,
-		decs:  make(chan *Decoder, ro.Workers),
-		jobs:  make(chan *decJob, 2*ro.Workers+2),
-		first: d,
-	}
-	p.decs <- d
+	p := &decPipeline{src: src, size: ro.BatchSize, first: d}
+	p.idle = append(p.idle, &decJob{dec: d})
 	go func() {
 		defer close(r.done)
 		defer close(r.out)
@@ -190,13 +185,23 @@ type decPipeline struct {
 	nread int // records read so far
 	hint  int // arena size for new batches
 	err   error
-	decs  chan *Decoder // idle decoders
-	jobs  chan *decJob  // idle batch arenas
 	first *Decoder
+
+	mu   sync.Mutex
+	idle []*decJob // a stack: the job put back last is taken first
 }
 
-// decJob is a batch of records copied out of the source.
+// decJob is a decoder with a batch of records copied out of the source
+// into its arena. ordered.Map runs read and decode of a batch on the same
+// goroutine, which puts its job back just before it reads the next batch:
+// as idle jobs form a stack, it usually takes the same job again, so a
+// core keeps decoding with its own decoder, arena and scratch memory,
+// warm in its cache, rather than with the other core's. (A sync.Pool
+// would do the same per P, but it drops its jobs at every other garbage
+// collection, and with them the arenas and scratch memory that then have
+// to grow again.)
 type decJob struct {
+	dec   *Decoder
 	start int // index of the first record among all
 	buf   []byte
 	ends  []int
@@ -208,12 +213,10 @@ func (p *decPipeline) read() (*decJob, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	var j *decJob
-	select {
-	case j = <-p.jobs:
-	default:
+	j := p.get()
+	if j == nil {
 		// A new arena, sized like the last batch to spare regrowth.
-		j = &decJob{buf: make([]byte, 0, p.hint)}
+		j = &decJob{dec: p.first.Clone(), buf: make([]byte, 0, p.hint)}
 	}
 	j.start, j.buf, j.ends = p.nread, j.buf[:0], j.ends[:0]
 	for len(j.ends) < p.size {
@@ -231,6 +234,7 @@ func (p *decPipeline) read() (*decJob, error) {
 		p.nread++
 	}
 	if len(j.ends) == 0 {
+		p.put(j)
 		return nil, p.err
 	}
 	p.hint = max(p.hint, len(j.buf)+len(j.buf)/8)
@@ -245,22 +249,9 @@ func (p *decPipeline) read() (*decJob, error) {
 
 // decode is the function of ordered.Map: it runs on the workers.
 func (p *decPipeline) decode(j *decJob) (arrow.RecordBatch, error) {
-	var d *Decoder
-	select {
-	case d = <-p.decs:
-	default:
-		d = p.first.Clone()
-	}
-	rb, err := d.Decode(j.recs)
-	select {
-	case p.decs <- d:
-	default:
-	}
+	rb, err := j.dec.Decode(j.recs)
 	start := j.start
-	select {
-	case p.jobs <- j:
-	default:
-	}
+	p.put(j)
 	if err != nil {
 		var re *RecordError
 		if errors.As(err, &re) {
@@ -269,4 +260,22 @@ func (p *decPipeline) decode(j *decJob) (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	return rb, nil
+}
+
+func (p *decPipeline) get() *decJob {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.idle)
+	if n == 0 {
+		return nil
+	}
+	j := p.idle[n-1]
+	p.idle = p.idle[:n-1]
+	return j
+}
+
+func (p *decPipeline) put(j *decJob) {
+	p.mu.Lock()
+	p.idle = append(p.idle, j)
+	p.mu.Unlock()
 }

@@ -10,6 +10,9 @@
 // the cache. Buffers that are never released are simply garbage
 // collected.
 //
+// Up to [DefaultKeep] bytes of free buffers are kept through garbage
+// collections; more wait in a [sync.Pool] until the collector takes them.
+//
 // Buffers come in power-of-two size classes, are 64-byte aligned like
 // [memory.GoAllocator]'s, and are NOT zeroed: callers must write every byte
 // they expose.

@@ -12,20 +12,39 @@ const (
 	alignment = 64
 	minShift  = 6  // smallest class: 64 bytes
 	maxShift  = 30 // largest pooled class: 1 GiB; larger sizes are not pooled
+
+	// DefaultKeep is the number of free bytes an Allocator from New keeps
+	// through garbage collections.
+	DefaultKeep = 64 << 20
 )
 
-// Allocator is a [memory.Allocator] with one pool of free buffers per
-// power-of-two size class. The zero value is not usable; use [New] or
-// [Default]. It is safe for concurrent use.
+// Allocator is a [memory.Allocator] with free lists of buffers in
+// power-of-two size classes. Up to a bound of bytes, free buffers are
+// kept on plain stacks; beyond it they go to a [sync.Pool] per class,
+// which the garbage collector empties. (A sync.Pool alone is emptied
+// every other collection, so a decoder that produces garbage of its own
+// would lose its buffers as fast as it recycles them.) The zero value is
+// not usable; use [New] or [Default]. It is safe for concurrent use.
 type Allocator struct {
+	keep int // bytes kept on the stacks at most
+
+	mu    sync.Mutex
+	kept  int // bytes on the stacks
+	stack [maxShift + 1][][]byte
+
 	classes [maxShift + 1]sync.Pool // of *[]byte, each of cap 1<<class
 	headers sync.Pool               // spare *[]byte, so Free does not allocate
 }
 
 var _ memory.Allocator = (*Allocator)(nil)
 
-// New returns an empty Allocator.
-func New() *Allocator { return &Allocator{} }
+// New returns an empty Allocator that keeps up to [DefaultKeep] free
+// bytes through garbage collections.
+func New() *Allocator { return NewKeep(DefaultKeep) }
+
+// NewKeep returns an empty Allocator that keeps up to keep free bytes
+// through garbage collections.
+func NewKeep(keep int) *Allocator { return &Allocator{keep: keep} }
 
 var defaultAllocator = New()
 
@@ -55,6 +74,16 @@ func (a *Allocator) Allocate(size int) []byte {
 	if c < 0 {
 		return alloc(size)
 	}
+	a.mu.Lock()
+	if st := a.stack[c]; len(st) > 0 {
+		b := st[len(st)-1]
+		st[len(st)-1] = nil
+		a.stack[c] = st[:len(st)-1]
+		a.kept -= cap(b)
+		a.mu.Unlock()
+		return b[:size]
+	}
+	a.mu.Unlock()
 	if p, ok := a.classes[c].Get().(*[]byte); ok {
 		b := *p
 		*p = nil
@@ -95,10 +124,19 @@ func (a *Allocator) Free(b []byte) {
 	if uintptr(unsafe.Pointer(unsafe.SliceData(b)))&(alignment-1) != 0 {
 		return
 	}
+	c := bits.Len(uint(n - 1))
+	a.mu.Lock()
+	if a.kept+n <= a.keep {
+		a.stack[c] = append(a.stack[c], b)
+		a.kept += n
+		a.mu.Unlock()
+		return
+	}
+	a.mu.Unlock()
 	p, ok := a.headers.Get().(*[]byte)
 	if !ok {
 		p = new([]byte)
 	}
 	*p = b
-	a.classes[bits.Len(uint(n-1))].Put(p)
+	a.classes[c].Put(p)
 }

@@ -1,6 +1,7 @@
 package mempool
 
 import (
+	"runtime"
 	"testing"
 	"unsafe"
 
@@ -118,5 +119,36 @@ func BenchmarkAllocateFree(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		a.Free(a.Allocate(300 << 10))
+	}
+}
+
+// TestKeepSurvivesGC checks that freed buffers within the keep bound are
+// reused after garbage collections, and that the bound holds.
+func TestKeepSurvivesGC(t *testing.T) {
+	a := NewKeep(3 << 10)
+	var bufs [][]byte
+	for range 5 {
+		bufs = append(bufs, a.Allocate(1000)) // class 1 KiB
+	}
+	for _, b := range bufs {
+		a.Free(b)
+	}
+	if a.kept != 3<<10 {
+		t.Fatalf("kept %d bytes, want the bound %d", a.kept, 3<<10)
+	}
+	runtime.GC()
+	runtime.GC()
+	for range 3 {
+		b := a.Allocate(700)
+		found := false
+		for _, old := range bufs {
+			found = found || unsafe.SliceData(old) == unsafe.SliceData(b)
+		}
+		if !found {
+			t.Fatal("a kept buffer was not reused after two garbage collections")
+		}
+	}
+	if a.kept != 0 {
+		t.Fatalf("kept %d bytes after taking them all, want 0", a.kept)
 	}
 }
