@@ -221,7 +221,7 @@ func BenchmarkBatchReaderSpeedup(b *testing.B) {
 					runtime.GOMAXPROCS(cores)
 					runtime.GC()
 					t0 := time.Now()
-					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: benchBS, Workers: cores})
+					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: cores})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -238,5 +238,3 @@ func BenchmarkBatchReaderSpeedup(b *testing.B) {
 		})
 	}
 }
-
-var benchBS = 1024
