@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 )
 
@@ -47,10 +48,20 @@ func main() {
 			}
 		}
 	}
+	// GOBSL_TRACE=FILE writes an execution trace (go tool trace) of the
+	// run, to see where the cores wait.
+	if path := os.Getenv("GOBSL_TRACE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if trace.Start(f) == nil {
+				defer trace.Stop()
+			}
+		}
+	}
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if code != 0 {
 		pprof.StopCPUProfile()
+		trace.Stop()
 		os.Exit(code)
 	}
 }
