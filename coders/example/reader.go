@@ -32,7 +32,10 @@ type ReaderOptions struct {
 
 	// Workers is the number of goroutines decoding batches; default
 	// GOMAXPROCS. At most 2*Workers batches are decoded or waiting at a
-	// time, besides the one returned by RecordBatch.
+	// time, besides the one returned by RecordBatch. With 1, Next reads
+	// and decodes each batch itself, on the caller's goroutine, so that a
+	// reader uses one core: several single-worker readers in parallel
+	// (say, Python threads) then share the cores without contention.
 	Workers int
 
 	// Context, if set, stops the reader when done: Next then returns
@@ -62,6 +65,10 @@ type BatchReader struct {
 	cur      arrow.RecordBatch
 	err      error
 	finished bool
+
+	// With one worker: the pipeline Next runs itself, and its context.
+	serial *decPipeline
+	ctx    context.Context
 }
 
 var _ array.RecordReader = (*BatchReader)(nil)
@@ -102,6 +109,12 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 	r.refs.Store(1)
 	p := &decPipeline{src: src, size: ro.BatchSize, first: d}
 	p.idle = append(p.idle, &decJob{dec: d})
+	if ro.Workers == 1 {
+		r.serial, r.ctx = p, ctx
+		close(r.out)
+		close(r.done)
+		return r, nil
+	}
 	go func() {
 		defer close(r.done)
 		defer close(r.out)
@@ -153,6 +166,18 @@ func (r *BatchReader) Next() bool {
 		r.cur = nil
 	}
 	if r.finished {
+		return false
+	}
+	if p := r.serial; p != nil {
+		rb, err := ordered.Step(r.ctx, p.read, p.decode)
+		if err == nil {
+			r.cur = rb
+			return true
+		}
+		r.finished = true
+		if err != io.EOF {
+			r.err = err
+		}
 		return false
 	}
 	if rb, ok := <-r.out; ok {

@@ -131,6 +131,22 @@ func Map[T, U any](ctx context.Context, workers int, src func() (T, error), fn f
 	return err
 }
 
+// Step is one step of a serial Map, for callers that pull results one at
+// a time on their own goroutine: it checks ctx, reads an item from src and
+// applies fn to it. It returns src's io.EOF at the end; a panic in src or
+// fn becomes an error wrapping [ErrPanic].
+func Step[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U, error)) (U, error) {
+	var zero U
+	if err := ctx.Err(); err != nil {
+		return zero, context.Cause(ctx)
+	}
+	in, err := callSrc(src)
+	if err != nil {
+		return zero, err
+	}
+	return call(fn, in)
+}
+
 func serial[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U, error), sink func(U) error) error {
 	for {
 		if err := ctx.Err(); err != nil {
