@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -59,7 +60,7 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 		if files, cleanup, err = spoolStdin(files); err != nil {
 			return nil, err
 		}
-		schema, err := scanSchema(ctx, files, dec)
+		schema, err := scanSchema(ctx, files, dec, opts.Workers)
 		if err != nil {
 			cleanup()
 			return nil, err
@@ -118,31 +119,117 @@ func spoolStdin(files []recordFile) ([]recordFile, func(), error) {
 }
 
 // scanSchema reads every record once and returns the schema that a
-// schemaless decode of all of them produces.
-func scanSchema(ctx context.Context, files []recordFile, dec example.DecodeOptions) (*arrow.Schema, error) {
+// schemaless decode of all of them produces. With more than one core (and
+// workers other than 1), a goroutine reads and inflates the records while
+// the caller scans them, so the first pass takes about as long as reading.
+func scanSchema(ctx context.Context, files []recordFile, dec example.DecodeOptions, workers int) (*arrow.Schema, error) {
 	sc, err := example.NewScanner(dec)
 	if err != nil {
 		return nil, err
 	}
 	src := &recordChain{files: files, opts: &ReadOptions{}}
 	defer src.close()
-	batch := make([][]byte, 1)
-	for {
+	if workers == 1 || runtime.GOMAXPROCS(0) == 1 {
+		batch := make([][]byte, 1)
+		for {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			rec, err := src.Next()
+			if err == io.EOF {
+				return sc.ArrowSchema(), nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			batch[0] = rec
+			if err := sc.Scan(batch); err != nil {
+				return nil, src.locate(src.n-1, err)
+			}
+		}
+	}
+	return scanPipelined(ctx, src, sc)
+}
+
+// scanChunk is a run of records copied out of the reader.
+type scanChunk struct {
+	start int64 // global index of the first record
+	buf   []byte
+	ends  []int
+	recs  [][]byte
+	err   error // the reader's error after the records, io.EOF at the end
+}
+
+// scanPipelined reads chunks of records on a goroutine and scans them on
+// the caller's.
+func scanPipelined(ctx context.Context, src *recordChain, sc *example.Scanner) (*arrow.Schema, error) {
+	const chunkBytes = 256 << 10
+	ctx, cancel := context.WithCancel(ctx)
+	full := make(chan *scanChunk, 2)
+	free := make(chan *scanChunk, 3)
+	for range 3 {
+		free <- &scanChunk{buf: make([]byte, 0, chunkBytes)}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(full)
+		for {
+			var c *scanChunk
+			select {
+			case c = <-free:
+			case <-ctx.Done():
+				return
+			}
+			c.start, c.buf, c.ends, c.recs, c.err = src.n, c.buf[:0], c.ends[:0], c.recs[:0], nil
+			for len(c.buf) < chunkBytes && c.err == nil {
+				rec, err := src.Next()
+				if err != nil {
+					c.err = err
+					break
+				}
+				c.buf = append(c.buf, rec...)
+				c.ends = append(c.ends, len(c.buf))
+			}
+			from := 0
+			for _, e := range c.ends {
+				c.recs = append(c.recs, c.buf[from:e:e])
+				from = e
+			}
+			full <- c // never blocks for long: the caller drains full until it is closed
+			if c.err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		cancel()
+		for range full {
+		}
+		<-done
+	}()
+	for c := range full {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rec, err := src.Next()
-		if err == io.EOF {
+		if err := sc.Scan(c.recs); err != nil {
+			i := int64(0)
+			var re *example.RecordError
+			if errors.As(err, &re) {
+				i = int64(re.Index)
+				err = &example.RecordError{Index: 0, Err: re.Err} // as the one-record scan reports it
+			}
+			return nil, src.locate(c.start+i, err)
+		}
+		if c.err == io.EOF {
 			return sc.ArrowSchema(), nil
 		}
-		if err != nil {
-			return nil, err
+		if c.err != nil {
+			return nil, c.err
 		}
-		batch[0] = rec
-		if err := sc.Scan(batch); err != nil {
-			return nil, src.locate(src.n-1, err)
-		}
+		free <- c
 	}
+	return nil, ctx.Err()
 }
 
 // recordChain yields the records of several TFRecord files in order, and

@@ -282,8 +282,12 @@ func TestDecodeErrorNamesPosition(t *testing.T) {
 	for _, r := range recs[:37] {
 		off += int64(len(r)) + 16
 	}
-	for _, schemaless := range []bool{true, false} {
-		opts := ReadOptions{Allocator: mem, BatchSize: 8}
+	for _, tc := range []struct {
+		schemaless bool
+		workers    int // 1: the scanning pass runs on one goroutine; 2: pipelined
+	}{{true, 1}, {true, 2}, {false, 1}, {false, 2}} {
+		schemaless := tc.schemaless
+		opts := ReadOptions{Allocator: mem, BatchSize: 8, Workers: tc.workers}
 		if !schemaless {
 			// With a schema there is no scanning pass: the error comes
 			// from the parallel decoder.
