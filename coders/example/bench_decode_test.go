@@ -89,20 +89,26 @@ func (s *decLoopSource) Next() ([]byte, error) {
 	return r, nil
 }
 
+// readerInput returns the records and the options with the Arrow schema of
+// all of them fixed, as a BatchReader needs.
+func readerInput(b *testing.B, recs [][]byte, opts example.DecodeOptions) ([][]byte, example.DecodeOptions) {
+	b.Helper()
+	sc, err := example.NewScanner(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sc.Scan(recs); err != nil {
+		b.Fatal(err)
+	}
+	opts.ArrowSchema = sc.ArrowSchema()
+	return recs, opts
+}
+
 // BenchmarkBatchReader reads 64 batches of 1024 records per op through a
 // BatchReader with 1 or 2 workers (run it with -cpu 2).
 func BenchmarkBatchReader(b *testing.B) {
 	for _, sh := range decBenchShapes {
-		recs := sh.recs()
-		sc, err := example.NewScanner(sh.opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sc.Scan(recs); err != nil {
-			b.Fatal(err)
-		}
-		o := sh.opts
-		o.ArrowSchema = sc.ArrowSchema()
+		recs, o := readerInput(b, sh.recs(), sh.opts)
 		const rounds = 64
 		total := rounds * 1024
 		for _, workers := range []int{1, 2} {
@@ -202,16 +208,7 @@ func BenchmarkDecodeParallel(b *testing.B) {
 func BenchmarkBatchReaderSpeedup(b *testing.B) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, sh := range decBenchShapes {
-		recs := sh.recs()
-		sc, err := example.NewScanner(sh.opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sc.Scan(recs); err != nil {
-			b.Fatal(err)
-		}
-		o := sh.opts
-		o.ArrowSchema = sc.ArrowSchema()
+		recs, o := readerInput(b, sh.recs(), sh.opts)
 		const rounds = 64
 		total := rounds * 1024
 		b.Run("shape="+sh.name, func(b *testing.B) {
