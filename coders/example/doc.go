@@ -69,7 +69,13 @@
 //
 // A [Decoder] reuses scratch memory between batches and must not be used
 // by several goroutines at once; [Decoder.Clone] gives each its own.
-// Output buffers come from [DecodeOptions].Allocator; release each batch.
+// Output buffers come from [DecodeOptions].Allocator. The default
+// allocator recycles the buffers of released batches for later ones (and
+// hands a column's scratch memory over as its buffer instead of copying
+// it), so release each batch when done: a batch that is never released is
+// garbage collected, but its memory is not reused. A [BatchReader] with
+// one worker decodes in Next, on the caller's goroutine; with more, each
+// worker reads and decodes its own batches and Next returns them in order.
 //
 // # Related packages
 //
