@@ -2,6 +2,7 @@ package mempool
 
 import (
 	"math/bits"
+	"os"
 	"sync"
 	"unsafe"
 
@@ -48,6 +49,18 @@ func NewKeep(keep int) *Allocator { return &Allocator{keep: keep} }
 
 var defaultAllocator = New()
 
+// poison, set by GOBSL_MEMPOOL_POISON=1 (for tests), fills memory with 0xA5
+// when it is handed out and with 0xDB when it is freed, so that a view kept
+// into a released batch, or a byte its producer never wrote, shows up as
+// wrong data instead of going unnoticed until buffers are reused.
+var poison = os.Getenv("GOBSL_MEMPOOL_POISON") != ""
+
+func fill(b []byte, v byte) {
+	for i := range b {
+		b[i] = v
+	}
+}
+
 // Default returns the process-wide Allocator shared by gobsl's decoders.
 func Default() *Allocator { return defaultAllocator }
 
@@ -70,6 +83,14 @@ func (a *Allocator) Allocate(size int) []byte {
 	if size < 0 {
 		panic("mempool: negative size")
 	}
+	b := a.allocate(size)
+	if poison {
+		fill(b[:cap(b)], 0xA5)
+	}
+	return b
+}
+
+func (a *Allocator) allocate(size int) []byte {
 	c := class(size)
 	if c < 0 {
 		return alloc(size)
@@ -116,6 +137,9 @@ func (a *Allocator) Reallocate(size int, b []byte) []byte {
 // an Allocator (wrong capacity or alignment) are left to the garbage
 // collector.
 func (a *Allocator) Free(b []byte) {
+	if poison {
+		fill(b[:cap(b)], 0xDB)
+	}
 	n := cap(b)
 	if n < 1<<minShift || n&(n-1) != 0 || n > 1<<maxShift {
 		return

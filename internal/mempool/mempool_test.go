@@ -152,3 +152,26 @@ func TestKeepSurvivesGC(t *testing.T) {
 		t.Fatalf("kept %d bytes after taking them all, want 0", a.kept)
 	}
 }
+
+func TestPoison(t *testing.T) {
+	defer func(p bool) { poison = p }(poison)
+	poison = true
+	a := New()
+	b := a.Allocate(100)
+	for i, v := range b[:cap(b)] {
+		if v != 0xA5 {
+			t.Fatalf("allocated byte %d = %#x, want 0xA5", i, v)
+		}
+	}
+	copy(b, "live data")
+	view := b[:9]
+	a.Free(b)
+	if string(view) == "live data" {
+		t.Fatal("a view into a freed buffer still shows its data; poison should overwrite it")
+	}
+	for i, v := range view {
+		if v != 0xDB {
+			t.Fatalf("freed byte %d = %#x, want 0xDB", i, v)
+		}
+	}
+}
