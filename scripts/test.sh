@@ -52,6 +52,12 @@ go vet ./...
 echo "== go test"
 go test -count=1 -timeout 20m ./...
 
+# Decoders recycle the buffers of released batches (internal/mempool). With
+# GOBSL_MEMPOOL_POISON=1 freed memory is overwritten at once, so a consumer
+# that keeps a view into a batch it has released reads garbage and fails.
+echo "== go test with poisoned buffer recycling (consumers of decoded batches)"
+GOBSL_MEMPOOL_POISON=1 go test -count=1 -timeout 20m ./coders/... ./tfxio/... ./cmd/... ./capi/... ./stats/... ./validate/... ./tensors/... ./schema/...
+
 echo "== go test -race (concurrent code)"
 go test -count=1 -race -short -timeout 20m ./internal/... ./coders/...
 
@@ -66,8 +72,8 @@ else
 fi
 
 if [[ -z "${GOBSL_SKIP_PYTHON:-}" ]]; then
-  echo "== python (libgobsl.so, wheel, venv, unittest, C stream test)"
-  python/test.sh
+  echo "== python (libgobsl.so, wheel, venv, unittest, C stream test; poisoned buffer recycling)"
+  GOBSL_MEMPOOL_POISON=1 python/test.sh
 fi
 
 if [[ "$FUZZTIME" != 0 ]]; then

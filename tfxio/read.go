@@ -47,7 +47,10 @@ type ReadOptions struct {
 	// Workers decode batches in parallel; default GOMAXPROCS.
 	Workers int
 
-	// Allocator for Arrow buffers; default memory.DefaultAllocator.
+	// Allocator for Arrow buffers. The default is memory.DefaultAllocator,
+	// except for decoding TFRecord files, whose default recycles the
+	// buffers of released batches for later ones: release each batch when
+	// done with it, and keep no view into a batch after releasing it.
 	Allocator memory.Allocator
 
 	// CSV configures CSV input.

@@ -40,7 +40,11 @@ func (o *ReadOptions) decodeOptions() example.DecodeOptions {
 		RecordType: o.RecordType,
 		ListType:   o.ListType,
 		BytesType:  o.BytesType,
-		Allocator:  o.allocator(),
+		// nil: the decoder's default, which recycles the buffers of
+		// released batches (internal/mempool). Tests run every consumer
+		// with GOBSL_MEMPOOL_POISON=1 to show none keeps a view into a
+		// batch it has released.
+		Allocator: o.Allocator,
 	}
 }
 
