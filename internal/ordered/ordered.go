@@ -136,15 +136,24 @@ func Map[T, U any](ctx context.Context, workers int, src func() (T, error), fn f
 // applies fn to it. It returns src's io.EOF at the end; a panic in src or
 // fn becomes an error wrapping [ErrPanic].
 func Step[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U, error)) (U, error) {
-	var zero U
-	if err := ctx.Err(); err != nil {
+	if ctx.Err() != nil {
+		var zero U
 		return zero, context.Cause(ctx)
 	}
+	out, _, err := step(src, fn)
+	return out, err
+}
+
+// step reads an item from src and applies fn to it; end reports that the
+// error is src's io.EOF (so that an io.EOF from fn is not taken for the
+// end of the input).
+func step[T, U any](src func() (T, error), fn func(T) (U, error)) (out U, end bool, err error) {
 	in, err := callSrc(src)
 	if err != nil {
-		return zero, err
+		return out, errors.Is(err, io.EOF), err
 	}
-	return call(fn, in)
+	out, err = call(fn, in)
+	return out, false, err
 }
 
 func serial[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U, error), sink func(U) error) error {
@@ -152,14 +161,10 @@ func serial[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		in, err := callSrc(src)
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
+		out, end, err := step(src, fn)
+		if end {
+			return nil
 		}
-		out, err := call(fn, in)
 		if err != nil {
 			return err
 		}
