@@ -252,15 +252,18 @@ func (c *decCol) badUTF8(from int) bool {
 // Building Arrow arrays.
 
 // buffer returns a buffer of n bytes, all of which the caller must write.
-// The padding up to the next multiple of 64 bytes is zeroed, as an
-// allocator may hand out used memory and writers of Arrow IPC files
-// may copy padding.
 func (d *Decoder) buffer(n int) *memory.Buffer {
 	b := memory.NewResizableBuffer(d.mem)
 	b.Resize(n)
-	buf := b.Buf()
-	clear(buf[n:min(len(buf), (n+63)&^63)])
+	clearPadding(b.Buf(), n)
 	return b
+}
+
+// clearPadding zeroes buf after its first n bytes up to the next multiple
+// of 64 bytes (or its end), as an allocator may hand out used memory and
+// writers of Arrow IPC files may copy padding.
+func clearPadding(buf []byte, n int) {
+	clear(buf[n:min(len(buf), (n+63)&^63)])
 }
 
 func (d *Decoder) bytesBuffer(p []byte) *memory.Buffer {
@@ -292,7 +295,7 @@ func handOver[T int64 | byte](d *Decoder, s *[]T, n int) *memory.Buffer {
 	if d.pool == nil || nb == 0 || uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64 != 0 {
 		return d.bytesBuffer(raw[:nb])
 	}
-	clear(raw[nb:min(len(raw), (nb+63)&^63)])
+	clearPadding(raw, nb)
 	b := memory.NewBufferWithAllocator(raw[:nb], d.pool)
 	next := d.pool.Allocate(nb + nb/8)
 	*s = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(next))), cap(next)/size)[:0]

@@ -114,12 +114,11 @@ func (a *Allocator) allocate(size int) []byte {
 	return alloc(1 << c)[:size]
 }
 
-// alloc returns a new 64-byte aligned buffer of n bytes and capacity n.
-func alloc(n int) []byte {
-	buf := make([]byte, n+alignment)
-	shift := int(-uintptr(unsafe.Pointer(unsafe.SliceData(buf))) & (alignment - 1))
-	return buf[shift : shift+n : shift+n]
-}
+// alloc returns a new 64-byte aligned buffer of n bytes and capacity n,
+// as memory.GoAllocator makes them.
+func alloc(n int) []byte { return goAllocator.Allocate(n) }
+
+var goAllocator memory.GoAllocator
 
 // Reallocate returns a buffer of size bytes that begins with the contents
 // of b, and frees b if it had to move.
