@@ -148,11 +148,23 @@ func scanSchema(ctx context.Context, files []recordFile, dec example.DecodeOptio
 			}
 			batch[0] = rec
 			if err := sc.Scan(batch); err != nil {
-				return nil, src.locate(src.n-1, err)
+				return nil, scanError(src, src.n-1, err)
 			}
 		}
 	}
 	return scanPipelined(ctx, src, sc)
+}
+
+// scanError turns a Scanner's error into a *RecordError with the failing
+// record's position: a Scanner's *example.RecordError carries the index
+// among all records scanned, which is the global index; other errors are
+// placed at guess, the first record of the failing Scan.
+func scanError(src *recordChain, guess int64, err error) error {
+	var re *example.RecordError
+	if errors.As(err, &re) {
+		return src.locate(int64(re.Index), err)
+	}
+	return src.locate(guess, err)
 }
 
 // scanChunk is a run of records copied out of the reader.
@@ -217,13 +229,7 @@ func scanPipelined(ctx context.Context, src *recordChain, sc *example.Scanner) (
 			return nil, err
 		}
 		if err := sc.Scan(c.recs); err != nil {
-			i := int64(0)
-			var re *example.RecordError
-			if errors.As(err, &re) {
-				i = int64(re.Index)
-				err = &example.RecordError{Index: 0, Err: re.Err} // as the one-record scan reports it
-			}
-			return nil, src.locate(c.start+i, err)
+			return nil, scanError(src, c.start, err)
 		}
 		if c.err == io.EOF {
 			return sc.ArrowSchema(), nil

@@ -3,6 +3,7 @@ package tfxio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -312,6 +313,34 @@ func TestDecodeErrorNamesPosition(t *testing.T) {
 		if !strings.Contains(err.Error(), "Unable to parse example.") {
 			t.Errorf("error %q lacks tfx-bsl's text", err)
 		}
+	}
+}
+
+// TestScanErrorBeyondFirstChunk: the schemaless first pass reads records
+// in chunks of 256 KiB; a bad record far past the first chunk is still
+// reported at its own index and offset, on one goroutine and pipelined.
+func TestScanErrorBeyondFirstChunk(t *testing.T) {
+	dir := t.TempDir()
+	recs := synth.Taxi(2000, 3)
+	const badAt = 1900 // about 0.9 MB in: several chunks
+	recs[badAt] = []byte{0x0a, 0x05}
+	path := filepath.Join(dir, "big.tfrecord")
+	writeTFRecord(t, path, recs)
+	var off int64
+	for _, r := range recs[:badAt] {
+		off += int64(len(r)) + 16
+	}
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			_, err := Open(context.Background(), []string{path}, ReadOptions{Workers: workers})
+			var re *RecordError
+			if !errors.As(err, &re) {
+				t.Fatalf("err = %v, want a *RecordError", err)
+			}
+			if re.Path != path || re.Record != badAt || re.Offset != off {
+				t.Errorf("error at %s record %d offset %d, want %s record %d offset %d", re.Path, re.Record, re.Offset, path, badAt, off)
+			}
+		})
 	}
 }
 
