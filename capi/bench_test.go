@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/gobsl/gobsl/internal/cputime"
 	"github.com/gobsl/gobsl/internal/synth"
 	"github.com/gobsl/gobsl/tfrecord"
 	"github.com/gobsl/gobsl/tfxio"
@@ -45,19 +45,10 @@ func benchFile(b *testing.B) string {
 
 func benchWorkers() []int { return []int{1, 0} }
 
-// cpuTime is the CPU time (user and system) the process has used: on a
-// machine busy with other work it says more than the wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// reportCPU adds the CPU seconds per op since start.
+// reportCPU adds the CPU seconds per op since start (capi reports
+// seconds, as python/bench.py does).
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Now()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkOpen is tfxio.Open and a pass over every batch: what a consumer
@@ -72,7 +63,7 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			b.SetBytes(fi.Size())
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := cputime.Now()
 			for b.Loop() {
 				r, err := tfxio.Open(context.Background(), []string{path}, tfxio.ReadOptions{Workers: w})
 				if err != nil {
@@ -106,7 +97,7 @@ func BenchmarkTensors(b *testing.B) {
 			b.Run(fmt.Sprintf("representation=%s/workers=%d", rep, w), func(b *testing.B) {
 				b.SetBytes(fi.Size())
 				b.ReportAllocs()
-				cpu := cpuTime()
+				cpu := cputime.Now()
 				for b.Loop() {
 					o := tensorOptions{readOptions: readOptions{Workers: w}, Representation: rep}
 					r, err := openPatterns(context.Background(), []string{path}, &o.readOptions, nil)

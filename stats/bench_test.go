@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gobsl/gobsl/coders/example"
+	"github.com/gobsl/gobsl/internal/cputime"
 	"github.com/gobsl/gobsl/internal/synth"
 	"github.com/gobsl/gobsl/tfrecord"
 	"github.com/gobsl/gobsl/tfxio"
@@ -75,7 +76,7 @@ func BenchmarkStats(b *testing.B) {
 	b.Run(fmt.Sprintf("add rows=%d", rows), func(b *testing.B) {
 		b.SetBytes(in.bytes)
 		b.ReportAllocs()
-		start := cpuTime()
+		start := cputime.Now()
 		for b.Loop() {
 			a := NewAccumulator(Options{})
 			for _, bt := range in.batches {
@@ -85,7 +86,7 @@ func BenchmarkStats(b *testing.B) {
 			}
 			_ = a.Result()
 		}
-		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Now()-start)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run(fmt.Sprintf("compute rows=%d workers=%d", rows, runtime.GOMAXPROCS(0)), func(b *testing.B) {
 		b.SetBytes(in.bytes)
@@ -116,7 +117,7 @@ func BenchmarkStatsOverhead(b *testing.B) {
 	b.SetBytes(in.bytes)
 	for b.Loop() {
 		runtime.GC()
-		t0 := cpuTime()
+		t0 := cputime.Now()
 		for _, part := range in.recs {
 			bt, err := in.dec.Decode(part)
 			if err != nil {
@@ -125,7 +126,7 @@ func BenchmarkStatsOverhead(b *testing.B) {
 			bt.Release()
 		}
 		runtime.GC()
-		t1 := cpuTime()
+		t1 := cputime.Now()
 		a := NewAccumulator(Options{})
 		for _, part := range in.recs {
 			bt, err := in.dec.Decode(part)
@@ -139,7 +140,7 @@ func BenchmarkStatsOverhead(b *testing.B) {
 		}
 		_ = a.Result()
 		runtime.GC()
-		t2 := cpuTime()
+		t2 := cputime.Now()
 		dec += t1 - t0
 		both += t2 - t1
 	}
@@ -230,13 +231,13 @@ func benchStatsOnConvert(b *testing.B, rows int) {
 	b.SetBytes(size)
 	for b.Loop() {
 		runtime.GC()
-		t0 := cpuTime()
+		t0 := cputime.Now()
 		convert(nil)
 		runtime.GC()
-		t1 := cpuTime()
+		t1 := cputime.Now()
 		convert(NewAccumulator(Options{}))
 		runtime.GC()
-		t2 := cpuTime()
+		t2 := cputime.Now()
 		conv += t1 - t0
 		both += t2 - t1
 	}

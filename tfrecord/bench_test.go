@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gobsl/gobsl/internal/cputime"
 )
 
 const benchSize = 64 << 20 // bytes of framed records in the benchmark stream
@@ -98,14 +100,6 @@ func benchData(b *testing.B) ([][]byte, []byte, map[Compression][]byte) {
 	return bench.recs, bench.plain, bench.comp
 }
 
-// reportCPU adds a cpu-ns/op metric: the process's CPU time per
-// operation, since start. Run it after the loop.
-func reportCPU(b *testing.B, start time.Duration) {
-	if now, ok := processCPU(); ok && b.N > 0 {
-		b.ReportMetric(float64(now-start)/float64(b.N), "cpu-ns/op")
-	}
-}
-
 // BenchmarkRead reads the whole stream per iteration, checking every CRC.
 // Throughput is in uncompressed (framed) bytes.
 func BenchmarkRead(b *testing.B) {
@@ -128,8 +122,8 @@ func BenchmarkRead(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(plain)))
 			b.ReportAllocs()
-			cpu, _ := processCPU()
-			defer reportCPU(b, cpu)
+			cpu := cputime.Now()
+			defer cputime.Report(b, cpu)
 			for b.Loop() {
 				var src io.Reader = bytes.NewReader(bc.in)
 				var opts []ReaderOption
@@ -227,8 +221,8 @@ func BenchmarkReadRealGzip(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(total)
 			b.ReportAllocs()
-			cpu, _ := processCPU()
-			defer reportCPU(b, cpu)
+			cpu := cputime.Now()
+			defer cputime.Report(b, cpu)
 			for b.Loop() {
 				readGzipFiles(b, files, bc.stdlib)
 			}
@@ -255,14 +249,14 @@ func BenchmarkGzipSpeedup(b *testing.B) {
 			files := set.files(b)
 			var fast, slow time.Duration
 			for b.Loop() {
-				c0, ok := processCPU()
-				if !ok {
+				c0 := cputime.Now()
+				if !cputime.Available() {
 					b.Skip("no CPU time on this platform")
 				}
 				readGzipFiles(b, files, false)
-				c1, _ := processCPU()
+				c1 := cputime.Now()
 				readGzipFiles(b, files, true)
-				c2, _ := processCPU()
+				c2 := cputime.Now()
 				fast += c1 - c0
 				slow += c2 - c1
 			}
@@ -292,8 +286,8 @@ func BenchmarkCopy(b *testing.B) {
 	sink := &copySink{buf: make([]byte, defaultBufferSize)}
 	b.SetBytes(int64(len(plain)))
 	b.ReportAllocs()
-	cpu, _ := processCPU()
-	defer reportCPU(b, cpu)
+	cpu := cputime.Now()
+	defer cputime.Report(b, cpu)
 	for b.Loop() {
 		if _, err := io.Copy(sink, bytes.NewReader(plain)); err != nil {
 			b.Fatal(err)
@@ -308,8 +302,8 @@ func BenchmarkCRC(b *testing.B) {
 	_, plain, _ := benchData(b)
 	b.SetBytes(int64(len(plain)))
 	b.ReportAllocs()
-	cpu, _ := processCPU()
-	defer reportCPU(b, cpu)
+	cpu := cputime.Now()
+	defer cputime.Report(b, cpu)
 	for b.Loop() {
 		for p := plain; len(p) > 0; {
 			n := int(binary.LittleEndian.Uint64(p))
@@ -352,8 +346,8 @@ func BenchmarkNext(b *testing.B) {
 	}
 	b.SetBytes(int64(cycle / 1000))
 	b.ReportAllocs()
-	cpu, _ := processCPU()
-	defer reportCPU(b, cpu)
+	cpu := cputime.Now()
+	defer cputime.Report(b, cpu)
 	for b.Loop() {
 		if _, err := r.Next(); err != nil {
 			b.Fatal(err)
@@ -368,8 +362,8 @@ func BenchmarkWrite(b *testing.B) {
 		b.Run(c.String(), func(b *testing.B) {
 			b.SetBytes(int64(len(plain)))
 			b.ReportAllocs()
-			cpu, _ := processCPU()
-			defer reportCPU(b, cpu)
+			cpu := cputime.Now()
+			defer cputime.Report(b, cpu)
 			for b.Loop() {
 				w, err := NewWriter(io.Discard, WithWriterCompression(c))
 				if err != nil {

@@ -14,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	arrowcsv "github.com/apache/arrow-go/v18/arrow/csv"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gobsl/gobsl/internal/cputime"
 )
 
 // The benchmark input is shaped like the Chicago taxi data (18 columns:
@@ -148,7 +150,7 @@ func consume(b *testing.B, rr array.RecordReader) int64 {
 func BenchmarkRead(b *testing.B) {
 	b.SetBytes(benchSize())
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime())
+	defer cputime.Report(b, cputime.Now())
 	mem := memory.NewGoAllocator()
 	schema := benchSchema()
 	for b.Loop() {
@@ -169,7 +171,7 @@ func BenchmarkReadQuoted(b *testing.B) {
 	block := quotedBlock()
 	b.SetBytes(int64(len(benchHeader) + benchRepeat*len(block)))
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime())
+	defer cputime.Report(b, cputime.Now())
 	mem := memory.NewGoAllocator()
 	schema := benchSchema()
 	for b.Loop() {
@@ -212,7 +214,7 @@ var quotedBlock = sync.OnceValue(func() []byte {
 func BenchmarkInfer(b *testing.B) {
 	b.SetBytes(benchSize())
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime())
+	defer cputime.Report(b, cputime.Now())
 	for b.Loop() {
 		if _, err := Infer(benchInput(), Options{}); err != nil {
 			b.Fatal(err)
@@ -225,7 +227,7 @@ func BenchmarkInfer(b *testing.B) {
 func BenchmarkBaseline(b *testing.B) {
 	b.SetBytes(benchSize())
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime())
+	defer cputime.Report(b, cputime.Now())
 	mem := memory.NewGoAllocator()
 	schema := benchSchema()
 	for b.Loop() {
@@ -297,7 +299,7 @@ func baselineRead(b *testing.B, in io.Reader, schema *arrow.Schema, mem memory.A
 func BenchmarkArrowCSV(b *testing.B) {
 	b.SetBytes(benchSize())
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime())
+	defer cputime.Report(b, cputime.Now())
 	mem := memory.NewGoAllocator()
 	var fs []arrow.Field
 	for _, c := range taxiColumns {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gobsl/gobsl/coders/example"
 	"github.com/gobsl/gobsl/coders/example/internal/reference"
+	"github.com/gobsl/gobsl/internal/cputime"
 	"github.com/gobsl/gobsl/internal/synth"
 )
 
@@ -115,8 +116,8 @@ func BenchmarkBatchReader(b *testing.B) {
 			b.Run(fmt.Sprintf("shape=%s/workers=%d", sh.name, workers), func(b *testing.B) {
 				b.SetBytes(decBytesOf(recs) * int64(total/len(recs)))
 				b.ReportAllocs()
-				cpu := cpuTime()
-				defer reportCPU(b, cpu)
+				cpu := cputime.Now()
+				defer cputime.Report(b, cpu)
 				for b.Loop() {
 					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: workers})
 					if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gobsl/gobsl/coders/example"
 	"github.com/gobsl/gobsl/coders/example/internal/reference"
+	"github.com/gobsl/gobsl/internal/cputime"
 	"github.com/gobsl/gobsl/internal/synth"
 )
 
@@ -78,13 +79,13 @@ func BenchmarkEncode(b *testing.B) {
 		b.Run(fmt.Sprintf("shape=%s/path=reference", shape.name), func(b *testing.B) {
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := cputime.Now()
 			for b.Loop() {
 				if _, err := reference.Encode(reference.EncodeOptions{}, rb); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			cputime.Report(b, cpu)
 			report(b)
 		})
 		b.Run(fmt.Sprintf("shape=%s/path=fast", shape.name), func(b *testing.B) {
@@ -95,13 +96,13 @@ func BenchmarkEncode(b *testing.B) {
 			var out [][]byte
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := cputime.Now()
 			for b.Loop() {
 				if out, err = enc.Encode(rb, out[:0]); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			cputime.Report(b, cpu)
 			report(b)
 		})
 		releaseAll(batches)
@@ -132,7 +133,7 @@ func BenchmarkEncodeAll(b *testing.B) {
 			b.Run(fmt.Sprintf("shape=%s/workers=%d", shape.name, workers), func(b *testing.B) {
 				b.SetBytes(int64(size.n))
 				b.ReportAllocs()
-				cpu := cpuTime()
+				cpu := cputime.Now()
 				for b.Loop() {
 					rr, err := array.NewRecordReader(batches[0].Schema(), batches)
 					if err != nil {
@@ -143,7 +144,7 @@ func BenchmarkEncodeAll(b *testing.B) {
 					}
 					rr.Release()
 				}
-				reportCPU(b, cpu)
+				cputime.Report(b, cpu)
 				b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 			})
 		}
@@ -167,19 +168,19 @@ func BenchmarkEncodeSpeedup(b *testing.B) {
 			var ref, fast, refCPU, fastCPU time.Duration
 			for b.Loop() {
 				runtime.GC()
-				t0, c0 := time.Now(), cpuTime()
+				t0, c0 := time.Now(), cputime.Now()
 				if _, err := reference.Encode(reference.EncodeOptions{}, rb); err != nil {
 					b.Fatal(err)
 				}
 				ref += time.Since(t0)
-				refCPU += cpuTime() - c0
+				refCPU += cputime.Now() - c0
 				runtime.GC()
-				t1, c1 := time.Now(), cpuTime()
+				t1, c1 := time.Now(), cputime.Now()
 				if out, err = enc.Encode(rb, out[:0]); err != nil {
 					b.Fatal(err)
 				}
 				fast += time.Since(t1)
-				fastCPU += cpuTime() - c1
+				fastCPU += cputime.Now() - c1
 			}
 			b.ReportMetric(float64(ref)/float64(fast), "x-speedup")
 			if fastCPU > 0 {

@@ -5,7 +5,8 @@ import (
 	"hash/crc32"
 	"math/rand/v2"
 	"testing"
-	"time"
+
+	"github.com/gobsl/gobsl/internal/cputime"
 )
 
 var sink uint32
@@ -28,15 +29,6 @@ func benchImpls() []implementation {
 	return all
 }
 
-// reportCPU adds a cpu-ns/op metric: the process's CPU time per
-// operation, since start. On a shared machine it is steadier than wall
-// time. Run it after the loop.
-func reportCPU(b *testing.B, start time.Duration) {
-	if now, ok := processCPU(); ok && b.N > 0 {
-		b.ReportMetric(float64(now-start)/float64(b.N), "cpu-ns/op")
-	}
-}
-
 // BenchmarkUpdate compares hash/crc32, Update and each implementation on
 // inputs of each size. The calls are independent, as the checks of
 // consecutive records are: each starts from state 0.
@@ -50,8 +42,8 @@ func BenchmarkUpdate(b *testing.B) {
 				p := data[257 : 257+size]
 				b.SetBytes(int64(size))
 				b.ReportAllocs()
-				cpu, _ := processCPU()
-				defer reportCPU(b, cpu)
+				cpu := cputime.Now()
+				defer cputime.Report(b, cpu)
 				var sum uint32
 				for b.Loop() {
 					sum += im.update(0, p)
@@ -83,8 +75,8 @@ func BenchmarkRecords(b *testing.B) {
 		b.Run("impl="+im.name, func(b *testing.B) {
 			b.SetBytes(int64(total))
 			b.ReportAllocs()
-			cpu, _ := processCPU()
-			defer reportCPU(b, cpu)
+			cpu := cputime.Now()
+			defer cputime.Report(b, cpu)
 			var sum uint32
 			for b.Loop() {
 				for _, r := range recs {

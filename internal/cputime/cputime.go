@@ -1,0 +1,21 @@
+package cputime
+
+import (
+	"testing"
+	"time"
+)
+
+// Available reports whether [Now] measures anything on this platform.
+func Available() bool { return available }
+
+// Now returns the CPU time (user and system) the process has used so
+// far, or 0 where the platform does not say (see [Available]).
+func Now() time.Duration { return now() }
+
+// Report adds the CPU time per op since start as "cpu-ns/op"; it adds
+// nothing where CPU time is not [Available].
+func Report(b *testing.B, start time.Duration) {
+	if available && b.N > 0 {
+		b.ReportMetric(float64(now()-start)/float64(b.N), "cpu-ns/op")
+	}
+}
