@@ -9,7 +9,9 @@ import (
 func Available() bool { return available }
 
 // Now returns the CPU time (user and system) the process has used so
-// far, or 0 where the platform does not say (see [Available]).
+// far. Where the platform does not say (see [Available]) it returns the
+// wall time instead, so that ratios of two measurements still mean
+// something.
 func Now() time.Duration { return now() }
 
 // Report adds the CPU time per op since start as "cpu-ns/op"; it adds

@@ -6,4 +6,6 @@ import "time"
 
 const available = false
 
-func now() time.Duration { return 0 }
+// now falls back to wall time, so that ratios of two measurements still
+// mean something where CPU time is missing.
+func now() time.Duration { return time.Duration(time.Now().UnixNano()) }
