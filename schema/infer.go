@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gobsl/gobsl/internal/tfmd"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 	"github.com/gobsl/gobsl/stats"
 )
@@ -265,19 +266,7 @@ func (f *featView) missingPerLevel() []uint64 {
 	return out
 }
 
-func (f *featView) featureType() metadatapb.FeatureType {
-	switch f.stats.GetType() {
-	case metadatapb.FeatureNameStatistics_INT:
-		return metadatapb.FeatureType_INT
-	case metadatapb.FeatureNameStatistics_FLOAT:
-		return metadatapb.FeatureType_FLOAT
-	case metadatapb.FeatureNameStatistics_STRING, metadatapb.FeatureNameStatistics_BYTES:
-		return metadatapb.FeatureType_BYTES
-	case metadatapb.FeatureNameStatistics_STRUCT:
-		return metadatapb.FeatureType_STRUCT
-	}
-	return metadatapb.FeatureType_TYPE_UNKNOWN
-}
+func (f *featView) featureType() metadatapb.FeatureType { return tfmd.FeatureType(f.stats) }
 
 // invalidUTF8 is the label TFDV writes for values that are not UTF-8.
 const invalidUTF8 = "__BYTES_VALUE__"

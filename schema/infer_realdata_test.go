@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/gobsl/gobsl/internal/tfmd"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 	"github.com/gobsl/gobsl/stats"
 	"github.com/gobsl/gobsl/tfrecord"
@@ -200,7 +201,7 @@ func TestRealDataInferTaxi(t *testing.T) {
 	}
 	for _, d := range taxiDifferences {
 		for _, name := range d.features {
-			f := findFeature(want.GetFeature(), name)
+			f := tfmd.FindFeature(want.GetFeature(), name)
 			if f == nil {
 				t.Fatalf("%s is not in TFX's schema", name)
 			}

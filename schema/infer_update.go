@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gobsl/gobsl/internal/tfmd"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 )
 
@@ -41,41 +42,19 @@ func (o InferOptions) Update(s *metadatapb.Schema, l *metadatapb.DatasetFeatureS
 	return out, nil
 }
 
-func findFeature(feats []*metadatapb.Feature, name string) *metadatapb.Feature {
-	for _, f := range feats {
-		if f.GetName() == name {
-			return f
-		}
-	}
-	return nil
-}
-
-// isDeprecated is TFDV's FeatureIsDeprecated.
-func isDeprecated(f *metadatapb.Feature) bool {
-	if f.GetDeprecated() {
-		return true
-	}
-	switch f.GetLifecycleStage() {
-	case metadatapb.LifecycleStage_PLANNED, metadatapb.LifecycleStage_ALPHA,
-		metadatapb.LifecycleStage_DEPRECATED, metadatapb.LifecycleStage_DEBUG_ONLY:
-		return true
-	}
-	return false
-}
-
 func deprecate(f *metadatapb.Feature) { f.LifecycleStage = metadatapb.LifecycleStage_DEPRECATED.Enum() }
 
 func (o InferOptions) updateRecursively(s *metadatapb.Schema, feats *[]*metadatapb.Feature, f *featView) {
-	feat := findFeature(*feats, f.path[len(f.path)-1])
+	feat := tfmd.FindFeature(*feats, f.path[len(f.path)-1])
 	if feat == nil {
 		o.createColumn(s, feats, f, len(f.path) == 1)
 		return
 	}
-	if isDeprecated(feat) {
+	if tfmd.IsDeprecated(feat) {
 		return
 	}
 	o.updateFeature(s, feat, f)
-	if isDeprecated(feat) || len(f.kids) == 0 {
+	if tfmd.IsDeprecated(feat) || len(f.kids) == 0 {
 		return
 	}
 	sd := feat.GetStructDomain()
@@ -170,7 +149,7 @@ func totalValues(f *featView) float64 {
 
 // required is TFDV's IsExistenceRequired without environments.
 func required(f *metadatapb.Feature) bool {
-	return !isDeprecated(f) && (f.GetPresence().GetMinCount() > 0 || f.GetPresence().GetMinFraction() > 0)
+	return !tfmd.IsDeprecated(f) && (f.GetPresence().GetMinCount() > 0 || f.GetPresence().GetMinFraction() > 0)
 }
 
 func updateValueCount(feat *metadatapb.Feature, f *featView) {
@@ -243,7 +222,7 @@ func deprecateMissing(feats []*metadatapb.Feature, prefix []string, v *statsView
 		if required(f) && v.byPath[pathKey(p)] == nil {
 			deprecate(f)
 		}
-		if !isDeprecated(f) {
+		if !tfmd.IsDeprecated(f) {
 			deprecateMissing(f.GetStructDomain().GetFeature(), p, v)
 		}
 	}

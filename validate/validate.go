@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/gobsl/gobsl/internal/tfmd"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 	"github.com/gobsl/gobsl/stats"
 )
@@ -241,28 +242,6 @@ func (v *checker) splitNames() {
 	}
 }
 
-func findFeature(feats []*metadatapb.Feature, name string) *metadatapb.Feature {
-	for _, f := range feats {
-		if f.GetName() == name {
-			return f
-		}
-	}
-	return nil
-}
-
-// isDeprecated is TFDV's FeatureIsDeprecated.
-func isDeprecated(f *metadatapb.Feature) bool {
-	if f.GetDeprecated() {
-		return true
-	}
-	switch f.GetLifecycleStage() {
-	case metadatapb.LifecycleStage_PLANNED, metadatapb.LifecycleStage_ALPHA,
-		metadatapb.LifecycleStage_DEPRECATED, metadatapb.LifecycleStage_DEBUG_ONLY:
-		return true
-	}
-	return false
-}
-
 func (v *checker) inEnvironment(f *metadatapb.Feature) bool {
 	env := v.opts.Environment
 	if env == "" {
@@ -278,7 +257,7 @@ func (v *checker) inEnvironment(f *metadatapb.Feature) bool {
 }
 
 func (v *checker) required(f *metadatapb.Feature) bool {
-	if isDeprecated(f) {
+	if tfmd.IsDeprecated(f) {
 		return false
 	}
 	if f.GetPresence().GetMinCount() <= 0 && f.GetPresence().GetMinFraction() <= 0 {
@@ -313,25 +292,11 @@ func common(s *metadatapb.FeatureNameStatistics) *metadatapb.CommonStatistics {
 	return s.GetStructStats().GetCommonStats()
 }
 
-func featureType(s *metadatapb.FeatureNameStatistics) metadatapb.FeatureType {
-	switch s.GetType() {
-	case metadatapb.FeatureNameStatistics_INT:
-		return metadatapb.FeatureType_INT
-	case metadatapb.FeatureNameStatistics_FLOAT:
-		return metadatapb.FeatureType_FLOAT
-	case metadatapb.FeatureNameStatistics_STRING, metadatapb.FeatureNameStatistics_BYTES:
-		return metadatapb.FeatureType_BYTES
-	case metadatapb.FeatureNameStatistics_STRUCT:
-		return metadatapb.FeatureType_STRUCT
-	}
-	return metadatapb.FeatureType_TYPE_UNKNOWN
-}
-
 // check checks the feature f of the statistics against feats, the schema
 // features at its level.
 func (v *checker) check(rep *Report, feats []*metadatapb.Feature, f *feature) {
 	name := serialize(f.path)
-	sf := findFeature(feats, f.path[len(f.path)-1])
+	sf := tfmd.FindFeature(feats, f.path[len(f.path)-1])
 	if sf == nil {
 		if len(f.path) == 1 && v.isSparseOrWeighted(f.path[0]) {
 			return
@@ -339,7 +304,7 @@ func (v *checker) check(rep *Report, feats []*metadatapb.Feature, f *feature) {
 		rep.add(name, NewColumn, "New column", "New column (column in data but not in schema)")
 		return
 	}
-	if isDeprecated(sf) {
+	if tfmd.IsDeprecated(sf) {
 		return
 	}
 	c := common(f.stats)
@@ -356,7 +321,7 @@ func (v *checker) check(rep *Report, feats []*metadatapb.Feature, f *feature) {
 	}
 	v.valueCounts(rep, name, sf, c)
 	v.presence(rep, name, sf, c)
-	if got, want := featureType(f.stats), sf.GetType(); got != want {
+	if got, want := tfmd.FeatureType(f.stats), sf.GetType(); got != want {
 		msg := fmt.Sprintf("Expected data of type: %v but got %v", want, f.stats.GetType())
 		rep.add(name, UnexpectedDataType, msg, msg)
 		return
@@ -697,7 +662,7 @@ func (v *checker) missing(rep *Report, feats []*metadatapb.Feature, prefix []str
 		if v.required(f) && v.byPath[key(p)] == nil {
 			rep.add(serialize(p), MissingColumn, "Column dropped", "Column is completely missing")
 		}
-		if !isDeprecated(f) {
+		if !tfmd.IsDeprecated(f) {
 			v.missing(rep, f.GetStructDomain().GetFeature(), p)
 		}
 	}
