@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/gobsl/gobsl/fileset"
+	"github.com/gobsl/gobsl/internal/pqwrite"
 )
 
 // openParquet opens one Parquet file as a record reader. The Arrow schema
@@ -107,7 +109,7 @@ const parquetPageSize = 64 << 10
 type parquetWriter struct {
 	schema *arrow.Schema
 	outs   []*fileset.File
-	ws     []*pqarrow.FileWriter
+	ws     []*pqwrite.Writer
 	next   int
 	closed bool
 }
@@ -158,6 +160,10 @@ func createParquet(path string, schema *arrow.Schema, opts WriteOptions) (Writer
 		}
 	}
 	props := parquet.NewWriterProperties(pp...)
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	w := &parquetWriter{schema: schema}
 	for _, name := range names {
 		out, err := fileset.Create(name, opts.Force)
@@ -166,7 +172,7 @@ func createParquet(path string, schema *arrow.Schema, opts WriteOptions) (Writer
 			return nil, err
 		}
 		w.outs = append(w.outs, out)
-		fw, err := pqarrow.NewFileWriter(schema, out, props, arrProps)
+		fw, err := pqwrite.NewWriter(schema, out, props, mem, workers)
 		if err != nil {
 			w.Abort()
 			return nil, fmt.Errorf("tfxio: %s: %w", name, err)
@@ -200,7 +206,7 @@ func (w *parquetWriter) Write(rb arrow.RecordBatch) error {
 	}
 	fw := w.ws[w.next]
 	w.next = (w.next + 1) % len(w.ws)
-	return fw.WriteBuffered(rb)
+	return fw.Write(rb)
 }
 
 func (w *parquetWriter) Close() error {

@@ -63,7 +63,8 @@ type WriteOptions struct {
 	// Deterministic sorts the features of each encoded record by name.
 	Deterministic bool
 
-	// Workers encode batches in parallel; default GOMAXPROCS.
+	// Workers encode batches (TFRecord) or the columns of a batch
+	// (Parquet) in parallel; default GOMAXPROCS.
 	Workers int
 
 	// Allocator for Arrow buffers; default memory.DefaultAllocator.
