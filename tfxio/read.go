@@ -56,6 +56,22 @@ type ReadOptions struct {
 	// CSV configures CSV input.
 	CSV CSVOptions
 
+	// ArrowSchema, for schemaless TFRecord input, is the schema of every
+	// batch, as a first pass over the whole input finds it (and as a
+	// [SchemaChangedError] carries it): no first pass is made.
+	ArrowSchema *arrow.Schema
+
+	// Speculate, for schemaless TFRecord input read by more than one
+	// worker on more than one core, decodes with the schema of the first
+	// records while the first pass over the whole input runs alongside,
+	// instead of before: the pass then costs no time where a core is
+	// free. If the pass finds columns or kinds the first records did not
+	// show, the reader stops (never later than its last batch) with a
+	// [*SchemaChangedError]; the caller discards what it has written and
+	// reads again with the error's Schema as ArrowSchema. inspect convert
+	// does.
+	Speculate bool
+
 	// Progress, if set, is called with the number of input bytes read as
 	// reading proceeds (from several goroutines at once, never
 	// concurrently with itself per file).

@@ -56,13 +56,28 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 	for i, p := range paths {
 		files[i] = recordFile{name: p, path: p}
 	}
-	var cleanup func()
-	if dec.Schema == nil {
+	var (
+		cleanup func()
+		spec    *speculation
+	)
+	switch {
+	case dec.Schema == nil && opts.ArrowSchema != nil:
+		dec.ArrowSchema = opts.ArrowSchema
+	case dec.Schema == nil:
 		// One schema for the whole input: a first pass collects the
 		// union of feature names and kinds.
 		var err error
 		if files, cleanup, err = spoolStdin(files); err != nil {
 			return nil, err
+		}
+		if opts.Speculate && opts.Workers != 1 && runtime.GOMAXPROCS(0) > 1 {
+			spec, err = speculate(ctx, files, dec, opts.Workers)
+			if err != nil {
+				cleanup()
+				return nil, err
+			}
+			dec.ArrowSchema = spec.provisional
+			break
 		}
 		schema, err := scanSchema(ctx, files, dec, opts.Workers)
 		if err != nil {
@@ -79,12 +94,105 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 	})
 	if err != nil {
 		src.close()
+		spec.stop()
 		if cleanup != nil {
 			cleanup()
 		}
 		return nil, err
 	}
-	return &tfrecordReader{RecordReader: br, src: src, cleanup: cleanup}, nil
+	return &tfrecordReader{RecordReader: br, src: src, cleanup: cleanup, spec: spec}, nil
+}
+
+// SchemaChangedError ends a speculative read ([ReadOptions].Speculate)
+// of schemaless TFRecord input whose first records did not show all its
+// columns and kinds. Schema is the input's whole schema: read it again
+// with Schema as [ReadOptions].ArrowSchema (and discard what the first
+// read produced).
+type SchemaChangedError struct {
+	Schema *arrow.Schema
+}
+
+func (e *SchemaChangedError) Error() string {
+	return "tfxio: the input has columns or kinds its first records do not show; read it again with the whole input's schema"
+}
+
+// speculateRecords is how many records give the provisional schema of a
+// speculative read: enough that a feature present in most records is
+// seen, few enough to take a few milliseconds.
+const speculateRecords = 4096
+
+// speculation is a schema scan of the whole input that runs while batches
+// are decoded with the schema of its first records (provisional).
+type speculation struct {
+	provisional *arrow.Schema
+	cancel      context.CancelFunc
+	done        chan struct{}
+	schema      *arrow.Schema // the whole input's, once done is closed
+	err         error
+	confirmed   bool
+}
+
+func speculate(ctx context.Context, files []recordFile, dec example.DecodeOptions, workers int) (*speculation, error) {
+	sc, err := example.NewScanner(dec)
+	if err != nil {
+		return nil, err
+	}
+	src := &recordChain{files: files, opts: &ReadOptions{}}
+	batch := make([][]byte, 1)
+	for range speculateRecords {
+		rec, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			src.close()
+			return nil, err
+		}
+		batch[0] = rec
+		if err := sc.Scan(batch); err != nil {
+			src.close()
+			return nil, scanError(src, src.n-1, err)
+		}
+	}
+	src.close()
+	ctx, cancel := context.WithCancel(ctx)
+	s := &speculation{provisional: sc.ArrowSchema(), cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		s.schema, s.err = scanSchema(ctx, files, dec, workers)
+	}()
+	return s, nil
+}
+
+// verdict waits for the scan: nil when the provisional schema is the
+// input's, a *SchemaChangedError when it is not, or the scan's error.
+func (s *speculation) verdict() error {
+	<-s.done
+	switch {
+	case s.err != nil:
+		return s.err
+	case !s.schema.Equal(s.provisional):
+		return &SchemaChangedError{Schema: s.schema}
+	}
+	s.confirmed = true
+	return nil
+}
+
+func (s *speculation) finished() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop cancels the scan and waits for it to end.
+func (s *speculation) stop() {
+	if s != nil {
+		s.cancel()
+		<-s.done
+	}
 }
 
 // recordFile is one TFRecord input: name is what errors show, path what is
@@ -358,7 +466,34 @@ type tfrecordReader struct {
 	refs    refs
 	src     *recordChain
 	cleanup func()
+	spec    *speculation // nil unless reading with a provisional schema
 	err     error
+}
+
+// Next, in a speculative read, stops as soon as the scan has found a
+// schema other than the provisional one, and at the end (or at an error,
+// which a column missing from the provisional schema may cause) waits for
+// the scan's verdict: a stream ends only once its schema is confirmed.
+func (r *tfrecordReader) Next() bool {
+	if r.spec == nil || r.spec.confirmed {
+		return r.RecordReader.Next()
+	}
+	if r.err != nil {
+		return false
+	}
+	if r.spec.finished() {
+		if err := r.spec.verdict(); err != nil {
+			r.err = err
+			return false
+		}
+	}
+	if r.RecordReader.Next() {
+		return true
+	}
+	if err := r.spec.verdict(); err != nil {
+		r.err = err
+	}
+	return false
 }
 
 func (r *tfrecordReader) Err() error {
@@ -380,6 +515,7 @@ func (r *tfrecordReader) Release() {
 	if !r.refs.release() {
 		return
 	}
+	r.spec.stop()
 	r.RecordReader.Release()
 	// The batch reader owns the source; it has stopped reading once it is
 	// released, so closing the source and the spool file is safe here.

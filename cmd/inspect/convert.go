@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 
@@ -140,21 +142,19 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 	defer p.stop()
 	ro.Progress = p.addBytesFunc()
 
-	r, err := tfxio.Open(e.ctx, paths, ro)
-	if err != nil {
-		return err
+	// Schemaless TFRecord input is decoded with the schema of its first
+	// records while a pass over all of them checks it; in the rare input
+	// where later records add columns, the output is discarded and
+	// written again with the whole schema.
+	ro.Speculate = true
+	n, err := convertOnce(e.ctx, paths, output, ro, wo, p)
+	var changed *tfxio.SchemaChangedError
+	if errors.As(err, &changed) {
+		ro.Speculate, ro.ArrowSchema = false, changed.Schema
+		p.restart()
+		n, err = convertOnce(e.ctx, paths, output, ro, wo, p)
 	}
-	defer r.Release()
-	w, err := tfxio.Create(output, r.Schema(), wo)
 	if err != nil {
-		return err
-	}
-	n, err := tfxio.Copy(e.ctx, w, countRows(r, p))
-	if err != nil {
-		w.Abort()
-		return err
-	}
-	if err := w.Close(); err != nil {
 		return err
 	}
 	p.stop()
@@ -162,4 +162,24 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 		fmt.Fprintf(e.stderr, "%d records -> %s\n", n, output)
 	}
 	return nil
+}
+
+// convertOnce reads paths and writes output; a failed write leaves no
+// output.
+func convertOnce(ctx context.Context, paths []string, output string, ro tfxio.ReadOptions, wo tfxio.WriteOptions, p *progress) (int64, error) {
+	r, err := tfxio.Open(ctx, paths, ro)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Release()
+	w, err := tfxio.Create(output, r.Schema(), wo)
+	if err != nil {
+		return 0, err
+	}
+	n, err := tfxio.Copy(ctx, w, countRows(r, p))
+	if err != nil {
+		w.Abort()
+		return 0, err
+	}
+	return n, w.Close()
 }

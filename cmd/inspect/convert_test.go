@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/gobsl/gobsl/internal/synth"
+	"github.com/gobsl/gobsl/proto/examplepb"
 	"github.com/gobsl/gobsl/tfrecord"
+	"github.com/gobsl/gobsl/tfxio"
 )
 
 func TestConvert(t *testing.T) {
@@ -75,5 +79,48 @@ func TestConvertBadRecordIsDataError(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out.arrow")); !os.IsNotExist(err) {
 		t.Errorf("partial output left behind: %v", err)
+	}
+}
+
+// TestConvertLateColumn: schemaless input whose last record, far beyond
+// the records that give convert its provisional schema, adds a column:
+// the output (written twice, the first attempt discarded) has it.
+func TestConvertLateColumn(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.tfrecord.gz")
+	recs := append(synth.Taxi(9000, 2), exampleRecord(t, map[string]*examplepb.Feature{"zz_late": feature([]int64{7})}))
+	writeRecords(t, in, recs, tfrecord.Gzip)
+	for _, workers := range []string{"1", "2"} {
+		out := "out" + workers + ".parquet"
+		if code, _, errOut := runCLI(t, dir, nil, "convert", "--workers", workers, in, out); code != 0 {
+			t.Fatalf("convert --workers %s: exit %d: %s", workers, code, errOut)
+		}
+		r, err := tfxio.Open(context.Background(), []string{filepath.Join(dir, out)}, tfxio.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, late := int64(0), 0
+		for r.Next() {
+			rb := r.RecordBatch()
+			rows += rb.NumRows()
+			idx := rb.Schema().FieldIndices("zz_late")
+			if len(idx) == 0 {
+				t.Fatalf("--workers %s: output lacks the late column: %v", workers, rb.Schema())
+			}
+			late += rb.Column(idx[0]).Len() - rb.Column(idx[0]).NullN()
+		}
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
+		r.Release()
+		if rows != 9001 || late != 1 {
+			t.Errorf("--workers %s: %d rows (want 9001), %d late values (want 1)", workers, rows, late)
+		}
+		if names, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(names) > 0 {
+			t.Errorf("temporary files left: %v", names)
+		}
 	}
 }

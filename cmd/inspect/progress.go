@@ -95,6 +95,15 @@ func (p *progress) line() string {
 	return s
 }
 
+// restart counts from zero again, for a second read of the same input
+// (rates still count from the first start).
+func (p *progress) restart() {
+	if p != nil {
+		p.bytes.Store(0)
+		p.records.Store(0)
+	}
+}
+
 func (p *progress) stop() {
 	if p == nil {
 		return

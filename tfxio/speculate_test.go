@@ -1,0 +1,126 @@
+package tfxio
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gobsl/gobsl/internal/synth"
+	"github.com/gobsl/gobsl/proto/examplepb"
+)
+
+// readAll reads every batch of paths; it returns them (retained), the
+// reader's schema and its error.
+func readAll(t *testing.T, paths []string, opts ReadOptions) ([]arrow.RecordBatch, *arrow.Schema, error) {
+	t.Helper()
+	r, err := Open(context.Background(), paths, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var out []arrow.RecordBatch
+	for r.Next() {
+		rb := r.RecordBatch()
+		rb.Retain()
+		out = append(out, rb)
+	}
+	return out, r.Schema(), r.Err()
+}
+
+func release(rbs []arrow.RecordBatch) {
+	for _, rb := range rbs {
+		rb.Release()
+	}
+}
+
+// TestSpeculativeSchema reads schemaless TFRecord input decoded with the
+// schema of its first records while the whole input is scanned: where
+// later records add nothing the batches are those of the two-pass read;
+// where they add a column, or a kind to a column the first records left
+// untyped, the read stops with a SchemaChangedError carrying the two-pass
+// schema, and reading again with it gives the two-pass batches.
+func TestSpeculativeSchema(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	record := func(feats map[string]*examplepb.Feature) []byte {
+		b, err := proto.Marshal(&examplepb.Example{Features: &examplepb.Features{Feature: feats}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	n := speculateRecords + 2000
+	for _, tc := range []struct {
+		name    string
+		extra   map[string]*examplepb.Feature // in the last record only
+		changed bool
+	}{
+		{"same schema", nil, false},
+		{"late column", map[string]*examplepb.Feature{"zz_late": synth.Int64(7)}, true},
+		{"late kind", map[string]*examplepb.Feature{"untyped": synth.Float(1.5)}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			recs := synth.Taxi(n, 3)
+			// Every record has "untyped" with no kind: a null column,
+			// unless the last record gives it one.
+			for i := range recs {
+				var ex examplepb.Example
+				if err := proto.Unmarshal(recs[i], &ex); err != nil {
+					t.Fatal(err)
+				}
+				ex.Features.Feature["untyped"] = &examplepb.Feature{}
+				if i == n-1 {
+					for k, v := range tc.extra {
+						ex.Features.Feature[k] = v
+					}
+				}
+				recs[i] = record(ex.Features.Feature)
+			}
+			path := filepath.Join(t.TempDir(), "in.tfrecord")
+			writeTFRecord(t, path, recs)
+			paths := []string{path}
+
+			want, wantSchema, err := readAll(t, paths, ReadOptions{Allocator: mem, BatchSize: 500, Workers: 2})
+			defer release(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := readAll(t, paths, ReadOptions{Allocator: mem, BatchSize: 500, Workers: 2, Speculate: true})
+			defer func() { release(got) }()
+			var changed *SchemaChangedError
+			switch {
+			case tc.changed && !errors.As(err, &changed):
+				t.Fatalf("speculative read: got error %v, want a SchemaChangedError", err)
+			case tc.changed:
+				if !changed.Schema.Equal(wantSchema) {
+					t.Fatalf("SchemaChangedError schema\n%v\nwant the two-pass schema\n%v", changed.Schema, wantSchema)
+				}
+				release(got)
+				got, _, err = readAll(t, paths, ReadOptions{Allocator: mem, BatchSize: 500, Workers: 2, ArrowSchema: changed.Schema})
+				if err != nil {
+					t.Fatal(err)
+				}
+			case err != nil:
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d batches, want %d", len(got), len(want))
+			}
+			for i := range want {
+				if !array.RecordEqual(got[i], want[i]) {
+					t.Fatalf("batch %d differs from the two-pass read", i)
+				}
+			}
+		})
+	}
+}
