@@ -164,7 +164,9 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func mainUsage(w io.Writer) {
 	fmt.Fprint(w, `inspect looks into, verifies, summarises and converts ML data files:
-TFRecord (tf.Example, tf.SequenceExample; none, gzip, zlib, zstd), Arrow IPC.
+TFRecord (tf.Example, tf.SequenceExample; none, gzip, zlib, zstd), Parquet,
+Arrow IPC (file and stream), CSV and JSON lines; tensors out as .npz and
+.safetensors.
 
 Usage: inspect COMMAND [flags] FILE...
 

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"github.com/gobsl/gobsl/internal/textfmt"
+	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gobsl/gobsl/coders/example"
 	"github.com/gobsl/gobsl/fileset"
+	"github.com/gobsl/gobsl/internal/textfmt"
 	"github.com/gobsl/gobsl/proto/metadatapb"
 	"github.com/gobsl/gobsl/schema"
 	"github.com/gobsl/gobsl/stats"
@@ -24,9 +28,17 @@ import (
 func init() {
 	register(&command{
 		name:    "schema",
-		args:    "infer INPUT...",
-		summary: "infer a TFMD schema (schema.pbtxt) from data",
-		help: `inspect schema infer computes the statistics of the inputs (as 'inspect
+		args:    "infer|show INPUT...",
+		summary: "infer a TFMD schema (schema.pbtxt) from data, or show a file's schema",
+		help: `inspect schema show prints the schema of the inputs: the Arrow schema of
+Parquet and Arrow IPC files (as stored, with its metadata), and for TFRecord,
+CSV and JSON lines data, which carry no schema, the TFMD schema inferred
+from the first --sample records (as 'schema infer' on them; other records
+may add features). --arrow prints the Arrow schema of any input instead:
+for TFRecord data, the columns a schemaless convert would write
+(reading all of it).
+
+inspect schema infer computes the statistics of the inputs (as 'inspect
 stats') and infers a TFMD schema from them as TFDV's infer_schema does:
 feature types, presence (min_count; min_fraction 1 when no example lacks
 the feature), value counts or, with --infer-shape (the default, as TFDV),
@@ -42,6 +54,9 @@ Inputs are read as by convert: TFRecord (tf.Example, or tf.SequenceExample
 with --record-type), Arrow IPC, Parquet, CSV, JSON lines.
 
 Examples:
+  inspect schema show data.parquet
+  inspect schema show --sample 1000 'data-*.tfrecord.gz'
+  inspect schema show --arrow data.tfrecord.gz
   inspect schema infer data/Split-train/
   inspect schema infer -o schema.pbtxt --infer-shape=false 'data-*.gz'
   inspect schema infer --record-type sequence_example seq.tfrecord.gz
@@ -52,6 +67,8 @@ Examples:
 			fs.BoolVar(&o.force, "force", false, "replace an existing -o file")
 			fs.IntVar(&o.maxDomain, "max-string-domain-size", schema.DefaultMaxStringDomainSize, "largest number of distinct values that gets a string domain (0 or negative: none)")
 			fs.BoolVar(&o.inferShape, "infer-shape", true, "fixed shapes for always-present features of fixed valency (false: value_count)")
+			fs.Int64Var(&o.sample, "sample", 10000, "show: records to infer a TFMD schema from (TFRecord, CSV, JSON lines; 0: all)")
+			fs.BoolVar(&o.arrow, "arrow", false, "show: the Arrow schema of any input (all of a TFRecord input is read)")
 			o.in.bind(fs)
 			return func(e *env, args []string) error { return runSchema(e, args, &o) }
 		},
@@ -59,6 +76,8 @@ Examples:
 }
 
 type schemaFlags struct {
+	sample     int64
+	arrow      bool
 	out        string
 	force      bool
 	maxDomain  int
@@ -67,17 +86,20 @@ type schemaFlags struct {
 }
 
 func runSchema(e *env, args []string, o *schemaFlags) error {
+	if len(args) > 0 && args[0] == "show" {
+		return runSchemaShow(e, args[1:], o)
+	}
 	if len(args) == 0 || args[0] != "infer" {
 		if len(args) > 0 {
-			return usagef("unknown schema subcommand %q (want infer)", args[0])
+			return usagef("unknown schema subcommand %q (want infer or show)", args[0])
 		}
-		return usagef("missing subcommand (want: schema infer INPUT...)")
+		return usagef("missing subcommand (want: schema infer|show INPUT...)")
 	}
 	opts := schema.InferOptions{MaxStringDomainSize: o.maxDomain, InferFeatureShape: o.inferShape}
 	if o.maxDomain == 0 {
 		opts.MaxStringDomainSize = -1 // 0 distinct values: no domains
 	}
-	l, err := o.in.statistics(e, args[1:], stats.Options{})
+	l, err := o.in.statistics(e, args[1:], stats.Options{}, 0)
 	if err != nil {
 		return err
 	}
@@ -113,8 +135,9 @@ func (o *inputFlags) bind(fs *flag.FlagSet) {
 	o.csv.bind(fs)
 }
 
-// statistics reads the inputs schemaless and returns their statistics.
-func (o *inputFlags) statistics(e *env, args []string, so stats.Options) (*metadatapb.DatasetFeatureStatisticsList, error) {
+// statistics reads the inputs schemaless and returns their statistics,
+// of the first limit rows if limit is positive.
+func (o *inputFlags) statistics(e *env, args []string, so stats.Options, limit int64) (*metadatapb.DatasetFeatureStatisticsList, error) {
 	if len(args) == 0 {
 		return nil, usagef("no input files")
 	}
@@ -155,7 +178,99 @@ func (o *inputFlags) statistics(e *env, args []string, so stats.Options) (*metad
 	}
 	defer r.Release()
 	so.Workers = o.workers
-	return stats.Compute(e.ctx, countRows(r, p), so)
+	var rr array.RecordReader = r
+	if limit > 0 {
+		rr = &firstRows{RecordReader: r, left: limit}
+	}
+	return stats.Compute(e.ctx, countRows(rr, p), so)
+}
+
+// firstRows reads the first rows of a RecordReader (slicing the batch that
+// crosses the limit).
+type firstRows struct {
+	array.RecordReader
+	left int64
+	cur  arrow.RecordBatch
+}
+
+func (f *firstRows) Next() bool {
+	if f.cur != nil {
+		f.cur.Release()
+		f.cur = nil
+	}
+	if f.left <= 0 || !f.RecordReader.Next() {
+		return false
+	}
+	rb := f.RecordReader.RecordBatch()
+	n := min(rb.NumRows(), f.left)
+	f.left -= n
+	f.cur = rb.NewSlice(0, n)
+	return true
+}
+
+func (f *firstRows) RecordBatch() arrow.RecordBatch { return f.cur }
+
+func (f *firstRows) Record() arrow.RecordBatch { return f.cur }
+
+func (f *firstRows) Release() {
+	if f.cur != nil {
+		f.cur.Release()
+		f.cur = nil
+	}
+}
+
+// runSchemaShow prints the schema of each input (or of all of them, for
+// TFRecord and text data, whose TFMD schema is inferred from a sample).
+func runSchemaShow(e *env, args []string, o *schemaFlags) error {
+	if len(args) == 0 {
+		return usagef("no input files (want: schema show INPUT...)")
+	}
+	paths, err := files(args)
+	if err != nil {
+		return err
+	}
+	format := tfxio.Format("")
+	if o.in.from != "" {
+		if format, err = tfxio.ParseFormat(o.in.from); err != nil {
+			return usagef("%v", err)
+		}
+	} else if format, err = tfxio.DetectFormat(paths[0]); err != nil {
+		return err
+	}
+	switch {
+	case o.arrow || format == tfxio.Parquet || format == tfxio.Arrow || format == tfxio.ArrowStream:
+		ro := tfxio.ReadOptions{Format: format, BatchSize: o.in.batchSize, Workers: o.in.workers}
+		switch rt, err := parseRecordType(o.in.recordType); {
+		case err != nil:
+			return err
+		case rt == typeSequenceExample:
+			ro.RecordType = example.SequenceExample
+		}
+		if ro.CSV, err = o.in.csv.options(); err != nil {
+			return usagef("%v", err)
+		}
+		r, err := tfxio.Open(e.ctx, paths, ro)
+		if err != nil {
+			return err
+		}
+		defer r.Release()
+		_, err = fmt.Fprintln(e.stdout, r.Schema())
+		return err
+	}
+	l, err := o.in.statistics(e, args, stats.Options{}, o.sample)
+	if err != nil {
+		return err
+	}
+	s, err := schema.InferOptions{MaxStringDomainSize: o.maxDomain, InferFeatureShape: o.inferShape}.Infer(l)
+	if err != nil {
+		return err
+	}
+	b, err := protoText(s)
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(b)
+	return err
 }
 
 // writeProto writes m to path: binary for .pb, JSON for .json, else text.

@@ -146,3 +146,55 @@ func TestProtoTextStable(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b, want)
 	}
 }
+
+// TestSchemaShowCmd: the TFMD schema of TFRecord data is the one 'schema
+// infer' gives for the first --sample records; Parquet and Arrow files
+// show their Arrow schema, and --arrow the columns a convert would write.
+func TestSchemaShowCmd(t *testing.T) {
+	dir := t.TempDir()
+	recs := synth.Taxi(300, 42)
+	all := writeSynth(t, dir, "all.tfrecord", recs)
+	first := writeSynth(t, dir, "first.tfrecord", recs[:50])
+
+	code, shown, errOut := runCLI(t, "", nil, "schema", "show", "--sample", "50", all)
+	if code != exitOK {
+		t.Fatalf("schema show: exit %d: %s", code, errOut)
+	}
+	_, inferred, _ := runCLI(t, "", nil, "schema", "infer", first)
+	if shown != inferred || !strings.Contains(shown, "feature {") {
+		t.Errorf("schema show --sample 50:\n%s\nwant schema infer of the first 50 records:\n%s", shown, inferred)
+	}
+	_, whole, _ := runCLI(t, "", nil, "schema", "show", "--sample", "0", all)
+	_, inferredAll, _ := runCLI(t, "", nil, "schema", "infer", all)
+	if whole != inferredAll {
+		t.Errorf("schema show --sample 0 differs from schema infer of all records")
+	}
+
+	pq := filepath.Join(dir, "taxi.parquet")
+	if code, _, errOut := runCLI(t, "", nil, "convert", "--quiet", all, pq); code != exitOK {
+		t.Fatalf("convert: exit %d: %s", code, errOut)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"parquet", []string{"schema", "show", pq}, []string{"fields: 18", "fare: type=large_list<element: float32, nullable>", "PARQUET:field_id"}},
+		{"arrow of tfrecord", []string{"schema", "show", "--arrow", all}, []string{"fields: 18", "fare: type=large_list<item: float32, nullable>"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", nil, tt.args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+	if code, _, errOut := runCLI(t, "", nil, "schema", "show"); code != exitUsage || !strings.Contains(errOut, "no input files") {
+		t.Errorf("schema show with no input: exit %d, %s", code, errOut)
+	}
+}

@@ -56,7 +56,7 @@ func runStats(e *env, args []string, o *statsFlags) error {
 	default:
 		return usagef("unknown format %q (want table, pbtxt or json)", o.format)
 	}
-	l, err := o.in.statistics(e, args, stats.Options{})
+	l, err := o.in.statistics(e, args, stats.Options{}, 0)
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func runValidate(e *env, args []string, o *validateFlags) error {
 		if l, err = loadStatistics(args[0]); err != nil {
 			return err
 		}
-	} else if l, err = o.in.statistics(e, args, stats.Options{Schema: s}); err != nil {
+	} else if l, err = o.in.statistics(e, args, stats.Options{Schema: s}, 0); err != nil {
 		return err
 	}
 	rep, err := validate.Options{Environment: o.env}.Statistics(s, l)
