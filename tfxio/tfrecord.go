@@ -71,7 +71,7 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 			return nil, err
 		}
 		if opts.Speculate && opts.Workers != 1 && runtime.GOMAXPROCS(0) > 1 {
-			spec, err = speculate(ctx, files, dec, opts.Workers)
+			spec, err = speculate(ctx, files, dec)
 			if err != nil {
 				cleanup()
 				return nil, err
@@ -132,7 +132,7 @@ type speculation struct {
 	confirmed   bool
 }
 
-func speculate(ctx context.Context, files []recordFile, dec example.DecodeOptions, workers int) (*speculation, error) {
+func speculate(ctx context.Context, files []recordFile, dec example.DecodeOptions) (*speculation, error) {
 	sc, err := example.NewScanner(dec)
 	if err != nil {
 		return nil, err
@@ -159,7 +159,9 @@ func speculate(ctx context.Context, files []recordFile, dec example.DecodeOption
 	s := &speculation{provisional: sc.ArrowSchema(), cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		s.schema, s.err = scanSchema(ctx, files, dec, workers)
+		// One goroutine: decoding keeps the other cores busy, and the
+		// pipelined scan's copies and hand-offs would only add work.
+		s.schema, s.err = scanSchema(ctx, files, dec, 1)
 	}()
 	return s, nil
 }
