@@ -61,15 +61,14 @@ type ReadOptions struct {
 	// [SchemaChangedError] carries it): no first pass is made.
 	ArrowSchema *arrow.Schema
 
-	// Speculate, for schemaless TFRecord input read by more than one
-	// worker on more than one core, decodes with the schema of the first
-	// records while the first pass over the whole input runs alongside,
-	// instead of before: the pass then costs no time where a core is
-	// free. If the pass finds columns or kinds the first records did not
-	// show, the reader stops (never later than its last batch) with a
-	// [*SchemaChangedError]; the caller discards what it has written and
-	// reads again with the error's Schema as ArrowSchema. inspect convert
-	// does.
+	// Speculate, for schemaless TFRecord input, reads it once instead of
+	// twice: batches are decoded with the schema of the first records
+	// while a goroutine scans every record the decoders read for columns
+	// or kinds those did not show. The reader ends only once the scan has
+	// confirmed the schema; if the scan finds more, the reader stops with
+	// a [*SchemaChangedError] and the caller discards what it has written
+	// and reads again (with the error's Schema as ArrowSchema, or without
+	// Speculate). inspect convert does.
 	Speculate bool
 
 	// Progress, if set, is called with the number of input bytes read as

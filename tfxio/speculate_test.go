@@ -57,15 +57,19 @@ func TestSpeculativeSchema(t *testing.T) {
 		}
 		return b
 	}
-	n := speculateRecords + 2000
+	n := speculateRecords + 6000
 	for _, tc := range []struct {
 		name    string
-		extra   map[string]*examplepb.Feature // in the last record only
+		extra   map[string]*examplepb.Feature // in record at only
+		at      int
 		changed bool
 	}{
-		{"same schema", nil, false},
-		{"late column", map[string]*examplepb.Feature{"zz_late": synth.Int64(7)}, true},
-		{"late kind", map[string]*examplepb.Feature{"untyped": synth.Float(1.5)}, true},
+		{"same schema", nil, 0, false},
+		{"late column", map[string]*examplepb.Feature{"zz_late": synth.Int64(7)}, n - 1, true},
+		{"late kind", map[string]*examplepb.Feature{"untyped": synth.Float(1.5)}, n - 1, true},
+		// Found before the end: the scan stops there, without the whole
+		// schema; the second read makes a first pass.
+		{"column in the middle", map[string]*examplepb.Feature{"zz_mid": synth.Int64(7)}, speculateRecords + 100, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -79,7 +83,7 @@ func TestSpeculativeSchema(t *testing.T) {
 					t.Fatal(err)
 				}
 				ex.Features.Feature["untyped"] = &examplepb.Feature{}
-				if i == n-1 {
+				if i == tc.at {
 					for k, v := range tc.extra {
 						ex.Features.Feature[k] = v
 					}
@@ -102,7 +106,10 @@ func TestSpeculativeSchema(t *testing.T) {
 			case tc.changed && !errors.As(err, &changed):
 				t.Fatalf("speculative read: got error %v, want a SchemaChangedError", err)
 			case tc.changed:
-				if !changed.Schema.Equal(wantSchema) {
+				if (changed.Schema == nil) != (tc.at < n-1) {
+					t.Fatalf("SchemaChangedError schema %v, for a change at record %d of %d", changed.Schema, tc.at, n)
+				}
+				if changed.Schema != nil && !changed.Schema.Equal(wantSchema) {
 					t.Fatalf("SchemaChangedError schema\n%v\nwant the two-pass schema\n%v", changed.Schema, wantSchema)
 				}
 				release(got)

@@ -70,14 +70,8 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 		if files, cleanup, err = spoolStdin(files); err != nil {
 			return nil, err
 		}
-		if opts.Speculate && opts.Workers != 1 && runtime.GOMAXPROCS(0) > 1 {
-			spec, err = speculate(ctx, files, dec)
-			if err != nil {
-				cleanup()
-				return nil, err
-			}
-			dec.ArrowSchema = spec.provisional
-			break
+		if opts.Speculate {
+			break // below, once the decoders' source exists
 		}
 		schema, err := scanSchema(ctx, files, dec, opts.Workers)
 		if err != nil {
@@ -87,7 +81,16 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 		dec.ArrowSchema = schema
 	}
 	src := &recordChain{files: files, opts: &opts}
-	br, err := example.NewBatchReader(src, dec, example.ReaderOptions{
+	var records example.RecordSource = src
+	if dec.Schema == nil && dec.ArrowSchema == nil {
+		var err error
+		if spec, err = speculate(files, src, dec); err != nil {
+			cleanup()
+			return nil, err
+		}
+		dec.ArrowSchema, records = spec.provisional, spec.tee
+	}
+	br, err := example.NewBatchReader(records, dec, example.ReaderOptions{
 		BatchSize: opts.BatchSize,
 		Workers:   opts.Workers,
 		Context:   ctx,
@@ -105,9 +108,9 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 
 // SchemaChangedError ends a speculative read ([ReadOptions].Speculate)
 // of schemaless TFRecord input whose first records did not show all its
-// columns and kinds. Schema is the input's whole schema: read it again
-// with Schema as [ReadOptions].ArrowSchema (and discard what the first
-// read produced).
+// columns and kinds. Discard what the read produced and read again: with
+// Schema as [ReadOptions].ArrowSchema when it is set (the whole input's
+// schema, known when the read got to the end), else without Speculate.
 type SchemaChangedError struct {
 	Schema *arrow.Schema
 }
@@ -121,49 +124,108 @@ func (e *SchemaChangedError) Error() string {
 // seen, few enough to take a few milliseconds.
 const speculateRecords = 4096
 
-// speculation is a schema scan of the whole input that runs while batches
-// are decoded with the schema of its first records (provisional).
+// speculation checks a provisional schema (that of the input's first
+// records) against every record: a goroutine scans the records the
+// decoders read, handed over by a teeSource, so the input is read and
+// inflated once.
 type speculation struct {
 	provisional *arrow.Schema
-	cancel      context.CancelFunc
+	tee         *teeSource
+	stopc       chan struct{}
 	done        chan struct{}
-	schema      *arrow.Schema // the whole input's, once done is closed
+	schema      *arrow.Schema // the whole input's, once done is closed without err
 	err         error
 	confirmed   bool
 }
 
-func speculate(ctx context.Context, files []recordFile, dec example.DecodeOptions) (*speculation, error) {
+// speculate scans the first records for the provisional schema and starts
+// the scan of all records; the decoders must read src through s.tee.
+func speculate(files []recordFile, src *recordChain, dec example.DecodeOptions) (*speculation, error) {
 	sc, err := example.NewScanner(dec)
 	if err != nil {
 		return nil, err
 	}
-	src := &recordChain{files: files, opts: &ReadOptions{}}
+	first := &recordChain{files: files, opts: &ReadOptions{}}
 	batch := make([][]byte, 1)
 	for range speculateRecords {
-		rec, err := src.Next()
+		rec, err := first.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			src.close()
+			first.close()
 			return nil, err
 		}
 		batch[0] = rec
 		if err := sc.Scan(batch); err != nil {
-			src.close()
-			return nil, scanError(src, src.n-1, err)
+			first.close()
+			return nil, scanError(first, first.n-1, err)
 		}
 	}
-	src.close()
-	ctx, cancel := context.WithCancel(ctx)
-	s := &speculation{provisional: sc.ArrowSchema(), cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		// One goroutine: decoding keeps the other cores busy, and the
-		// pipelined scan's copies and hand-offs would only add work.
-		s.schema, s.err = scanSchema(ctx, files, dec, 1)
-	}()
+	first.close()
+	s := &speculation{provisional: sc.ArrowSchema(), stopc: make(chan struct{}), done: make(chan struct{})}
+	if sc, err = example.NewScanner(dec); err != nil {
+		return nil, err
+	}
+	s.tee = &teeSource{src: src, full: make(chan *scanChunk, 2), free: make(chan *scanChunk, 3), done: s.done}
+	for range 3 {
+		s.tee.free <- &scanChunk{buf: make([]byte, 0, teeChunkBytes)}
+	}
+	go s.scan(sc, src)
 	return s, nil
+}
+
+// scan checks every chunk of records against the provisional schema and
+// stops at the first that does not fit it.
+func (s *speculation) scan(sc *example.Scanner, src *recordChain) {
+	defer close(s.done)
+	for {
+		var c *scanChunk
+		select {
+		case c = <-s.tee.full:
+		case <-s.stopc:
+			s.err = errors.New("tfxio: speculative schema scan stopped")
+			return
+		}
+		if err := sc.Scan(c.recs); err != nil {
+			s.err = scanError(src, c.start, err)
+			return
+		}
+		if !fits(sc.ArrowSchema(), s.provisional) {
+			// Stop now: the decoders' work is wasted. The whole schema is
+			// known only when these were the last records.
+			s.err = &SchemaChangedError{}
+			if c.err == io.EOF {
+				s.err = &SchemaChangedError{Schema: sc.ArrowSchema()}
+			}
+			return
+		}
+		switch {
+		case c.err == io.EOF:
+			s.schema = sc.ArrowSchema()
+			return
+		case c.err != nil:
+			s.err = c.err
+			return
+		}
+		s.tee.free <- c
+	}
+}
+
+// fits reports whether the records scanned so far (schema) add nothing
+// to the provisional schema: every column is in it, with its type unless
+// still untyped (null).
+func fits(schema, provisional *arrow.Schema) bool {
+	for _, f := range schema.Fields() {
+		p, ok := provisional.FieldsByName(f.Name)
+		if !ok || len(p) != 1 {
+			return false
+		}
+		if f.Type.ID() != arrow.NULL && !arrow.TypeEqual(f.Type, p[0].Type) {
+			return false
+		}
+	}
+	return true
 }
 
 // verdict waits for the scan: nil when the provisional schema is the
@@ -189,12 +251,72 @@ func (s *speculation) finished() bool {
 	}
 }
 
-// stop cancels the scan and waits for it to end.
+// stop ends the scan and waits for it.
 func (s *speculation) stop() {
 	if s != nil {
-		s.cancel()
+		select {
+		case <-s.stopc:
+		default:
+			close(s.stopc)
+		}
 		<-s.done
 	}
+}
+
+// teeChunkBytes is the size of the chunks of records a teeSource hands
+// to the scan.
+const teeChunkBytes = 256 << 10
+
+// teeSource is the decoders' record source in a speculative read: it
+// copies every record into chunks for the schema scan too.
+type teeSource struct {
+	src        *recordChain
+	full, free chan *scanChunk
+	done       chan struct{} // closed when the scan has ended
+	cur        *scanChunk
+	ended      bool
+}
+
+func (t *teeSource) Next() ([]byte, error) {
+	start := t.src.n
+	rec, err := t.src.Next()
+	if t.ended {
+		return rec, err
+	}
+	if t.cur == nil {
+		select {
+		case t.cur = <-t.free:
+			t.cur.start, t.cur.buf, t.cur.ends, t.cur.recs, t.cur.err = start, t.cur.buf[:0], t.cur.ends[:0], t.cur.recs[:0], nil
+		case <-t.done:
+			t.ended = true
+			return rec, err
+		}
+	}
+	c := t.cur
+	if err != nil {
+		c.err = err
+	} else {
+		c.buf = append(c.buf, rec...)
+		c.ends = append(c.ends, len(c.buf))
+		if len(c.buf) < teeChunkBytes {
+			return rec, nil
+		}
+	}
+	from := 0
+	for _, e := range c.ends {
+		c.recs = append(c.recs, c.buf[from:e:e])
+		from = e
+	}
+	t.cur = nil
+	select {
+	case t.full <- c:
+	case <-t.done:
+		t.ended = true
+	}
+	if err != nil {
+		t.ended = true
+	}
+	return rec, err
 }
 
 // recordFile is one TFRecord input: name is what errors show, path what is
@@ -492,7 +614,12 @@ func (r *tfrecordReader) Next() bool {
 	if r.RecordReader.Next() {
 		return true
 	}
-	if err := r.spec.verdict(); err != nil {
+	// At the end, or at the decoders' error (a column missing from the
+	// provisional schema may cause one): a changed schema explains
+	// either; otherwise the decoders' error, with its position, stands.
+	err := r.spec.verdict()
+	var changed *SchemaChangedError
+	if errors.As(err, &changed) || err != nil && r.RecordReader.Err() == nil {
 		r.err = err
 	}
 	return false

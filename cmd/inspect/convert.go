@@ -150,7 +150,7 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 	n, err := convertOnce(e.ctx, paths, output, ro, wo, p)
 	var changed *tfxio.SchemaChangedError
 	if errors.As(err, &changed) {
-		ro.Speculate, ro.ArrowSchema = false, changed.Schema
+		ro.Speculate, ro.ArrowSchema = false, changed.Schema // nil: a first pass finds it
 		p.restart()
 		n, err = convertOnce(e.ctx, paths, output, ro, wo, p)
 	}
