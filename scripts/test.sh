@@ -48,6 +48,7 @@ scripts/generate.sh --check
 
 echo "== go vet"
 go vet ./...
+go -C tools vet ./coreuse
 
 echo "== go test"
 go test -count=1 -timeout 20m ./...

@@ -2,7 +2,10 @@ module github.com/gobsl/gobsl/tools
 
 go 1.26.7
 
-require github.com/bufbuild/buf v1.75.0
+require (
+	github.com/bufbuild/buf v1.75.0
+	golang.org/x/exp v0.0.0-20261014143641-f0251eb4aa3e
+)
 
 require (
 	buf.build/gen/go/bufbuild/bufplugin/protocolbuffers/go v1.36.12-20261002170247-538130002972.2 // indirect
@@ -81,7 +84,6 @@ require (
 	go.uber.org/zap v1.28.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
-	golang.org/x/exp v0.0.0-20261014143641-f0251eb4aa3e // indirect
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/net v0.61.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect

@@ -141,8 +141,7 @@ func (w *Writer) Write(rb arrow.RecordBatch) error {
 
 func (w *Writer) newRowGroup() error {
 	if w.rgw != nil {
-		if err := w.rgw.Close(); err != nil {
-			w.err = err
+		if err := w.closeRowGroup(); err != nil {
 			return err
 		}
 	}
@@ -167,6 +166,41 @@ func (w *Writer) writeRange(rb arrow.RecordBatch, off, size int64) error {
 		}
 		cols = sliced
 	}
+	err := w.each(func(l *leaf, cw file.ColumnChunkWriter) error {
+		return l.write(l.ctx, cw, cols[l.col])
+	})
+	if err != nil {
+		return err
+	}
+	w.rgRows += size
+	return nil
+}
+
+// closeRowGroup closes the current row group. arrow-go closes its columns
+// one after another; the pages of columns without a dictionary are
+// compressed here first, in parallel (Close would compress them at the
+// same point: the bytes are the same). A dictionary column's data pages
+// must follow its dictionary page, which only Close writes.
+func (w *Writer) closeRowGroup() error {
+	err := w.each(func(l *leaf, cw file.ColumnChunkWriter) error {
+		f, ok := cw.(interface{ FlushBufferedDataPages() error })
+		if !ok || w.props.DictionaryEnabledFor(cw.Descr().Path()) {
+			return nil
+		}
+		return f.FlushBufferedDataPages()
+	})
+	if err == nil {
+		err = w.rgw.Close()
+	}
+	if err != nil {
+		w.err = err
+	}
+	return err
+}
+
+// each calls fn for every leaf and its column writer in the current row
+// group, on up to w.workers goroutines; it returns the first error.
+func (w *Writer) each(fn func(l *leaf, cw file.ColumnChunkWriter) error) error {
 	var (
 		next  atomic.Int64
 		mu    sync.Mutex
@@ -181,7 +215,7 @@ func (w *Writer) writeRange(rb arrow.RecordBatch, off, size int64) error {
 			l := w.leaves[i]
 			cw, err := w.rgw.Column(i)
 			if err == nil {
-				err = l.write(l.ctx, cw, cols[l.col])
+				err = fn(l, cw)
 			}
 			if err != nil {
 				mu.Lock()
@@ -202,11 +236,7 @@ func (w *Writer) writeRange(rb arrow.RecordBatch, off, size int64) error {
 	}
 	work()
 	wg.Wait()
-	if first != nil {
-		return first
-	}
-	w.rgRows += size
-	return nil
+	return first
 }
 
 // Close writes the last row group and the footer. It does not close the
@@ -226,7 +256,8 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	if w.rgw != nil {
-		if err := w.rgw.Close(); err != nil {
+		if err := w.closeRowGroup(); err != nil {
+			w.fw.Close()
 			return err
 		}
 	}
