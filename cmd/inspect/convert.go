@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"slices"
 	"fmt"
 
 	"github.com/gobsl/gobsl/coders/example"
+	"github.com/gobsl/gobsl/fileset"
 	"github.com/gobsl/gobsl/schema"
 	"github.com/gobsl/gobsl/tfrecord"
 	"github.com/gobsl/gobsl/tfxio"
@@ -146,7 +148,8 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 	// records while a pass over all of them checks it; in the rare input
 	// where later records add columns, the output is discarded and
 	// written again with the whole schema.
-	ro.Speculate = true
+	// Standard input can be read only once: it gets no second attempt.
+	ro.Speculate = !slices.Contains(paths, fileset.Stdin)
 	n, err := convertOnce(e.ctx, paths, output, ro, wo, p)
 	var changed *tfxio.SchemaChangedError
 	if errors.As(err, &changed) {

@@ -93,9 +93,22 @@ func TestConvertLateColumn(t *testing.T) {
 	in := filepath.Join(dir, "in.tfrecord.gz")
 	recs := append(synth.Taxi(9000, 2), exampleRecord(t, map[string]*examplepb.Feature{"zz_late": feature([]int64{7})}))
 	writeRecords(t, in, recs, tfrecord.Gzip)
-	for _, workers := range []string{"1", "2"} {
+	for _, workers := range []string{"1", "2", "stdin"} {
 		out := "out" + workers + ".parquet"
-		if code, _, errOut := runCLI(t, dir, nil, "convert", "--workers", workers, in, out); code != 0 {
+		args := []string{"convert", "--workers", workers, in, out}
+		if workers == "stdin" {
+			// Standard input can be read only once: a second attempt
+			// would read nothing.
+			f, err := os.Open(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			defer func(stdin *os.File) { os.Stdin = stdin }(os.Stdin)
+			os.Stdin = f
+			args = []string{"convert", "--from", "tfrecord", "-", out}
+		}
+		if code, _, errOut := runCLI(t, dir, nil, args...); code != 0 {
 			t.Fatalf("convert --workers %s: exit %d: %s", workers, code, errOut)
 		}
 		r, err := tfxio.Open(context.Background(), []string{filepath.Join(dir, out)}, tfxio.ReadOptions{})
