@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gobsl/gobsl/coders/example"
 	"github.com/gobsl/gobsl/internal/synth"
 	"github.com/gobsl/gobsl/proto/examplepb"
 )
@@ -119,6 +120,82 @@ func TestSpeculativeSchema(t *testing.T) {
 				}
 			case err != nil:
 				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d batches, want %d", len(got), len(want))
+			}
+			for i := range want {
+				if !array.RecordEqual(got[i], want[i]) {
+					t.Fatalf("batch %d differs from the two-pass read", i)
+				}
+			}
+		})
+	}
+}
+
+// TestSpeculativeSchemaSequence: tf.SequenceExample input with a feature
+// list first seen in one record. Among the first records but after the
+// scan's first chunk, the provisional schema has it and the read must not
+// stop (the struct column of feature lists grows chunk by chunk); in the
+// last record, the read stops with the whole schema.
+func TestSpeculativeSchemaSequence(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	n := speculateRecords + 3000
+	for _, tc := range []struct {
+		name    string
+		at      int
+		changed bool
+	}{
+		{"among the first records", speculateRecords - 10, false},
+		{"in the last record", n - 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			recs := make([][]byte, n)
+			for i := range recs {
+				lists := map[string]*examplepb.FeatureList{
+					"clicks": {Feature: []*examplepb.Feature{synth.Int64(int64(i)), synth.Int64(1, 2)}},
+				}
+				if i == tc.at {
+					lists["rare"] = &examplepb.FeatureList{Feature: []*examplepb.Feature{synth.Float(0.5)}}
+				}
+				b, err := proto.Marshal(&examplepb.SequenceExample{
+					// pad: 400 bytes a record, so that the scan's first
+					// chunks hold far fewer records than the prefix that
+					// gives the provisional schema.
+					Context: &examplepb.Features{Feature: map[string]*examplepb.Feature{
+						"id":  synth.Int64(int64(i)),
+						"pad": synth.Bytes(make([]byte, 400)),
+					}},
+					FeatureLists: &examplepb.FeatureLists{FeatureList: lists},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				recs[i] = b
+			}
+			path := filepath.Join(t.TempDir(), "seq.tfrecord")
+			writeTFRecord(t, path, recs)
+			opts := ReadOptions{Allocator: mem, BatchSize: 700, Workers: 2, RecordType: example.SequenceExample}
+			want, wantSchema, err := readAll(t, []string{path}, opts)
+			defer release(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts.Speculate = true
+			got, _, err := readAll(t, []string{path}, opts)
+			defer func() { release(got) }()
+			var changed *SchemaChangedError
+			switch {
+			case !tc.changed && err != nil:
+				t.Fatalf("speculative read: %v", err)
+			case tc.changed && (!errors.As(err, &changed) || !changed.Schema.Equal(wantSchema)):
+				t.Fatalf("speculative read: got %v, want a SchemaChangedError with the two-pass schema", err)
+			case tc.changed:
+				return
 			}
 			if len(got) != len(want) {
 				t.Fatalf("%d batches, want %d", len(got), len(want))

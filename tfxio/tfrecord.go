@@ -213,19 +213,41 @@ func (s *speculation) scan(sc *example.Scanner, src *recordChain) {
 }
 
 // fits reports whether the records scanned so far (schema) add nothing
-// to the provisional schema: every column is in it, with its type unless
-// still untyped (null).
+// to the provisional schema: every column is in it, with a type that fits.
 func fits(schema, provisional *arrow.Schema) bool {
 	for _, f := range schema.Fields() {
 		p, ok := provisional.FieldsByName(f.Name)
-		if !ok || len(p) != 1 {
-			return false
-		}
-		if f.Type.ID() != arrow.NULL && !arrow.TypeEqual(f.Type, p[0].Type) {
+		if !ok || len(p) != 1 || !fitsType(f.Type, p[0].Type) {
 			return false
 		}
 	}
 	return true
+}
+
+// fitsType reports whether a column type of the records scanned so far
+// can still become want: it is want, or untyped (null) where want has a
+// type, or a struct of feature lists whose fields (so far a subset) fit.
+func fitsType(got, want arrow.DataType) bool {
+	switch g := got.(type) {
+	case *arrow.NullType:
+		return true
+	case *arrow.StructType:
+		w, ok := want.(*arrow.StructType)
+		if !ok {
+			return false
+		}
+		for _, f := range g.Fields() {
+			i, ok := w.FieldIdx(f.Name)
+			if !ok || !fitsType(f.Type, w.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	case arrow.ListLikeType:
+		w, ok := want.(arrow.ListLikeType)
+		return ok && g.ID() == w.ID() && fitsType(g.Elem(), w.Elem())
+	}
+	return arrow.TypeEqual(got, want)
 }
 
 // verdict waits for the scan: nil when the provisional schema is the
