@@ -32,7 +32,15 @@
 // feature names and kinds ([example.Scanner]), so that every batch of the
 // output has the same schema and a feature first seen late is neither
 // dropped nor a surprise. Standard input is spooled to a temporary file for
-// that first pass.
+// that first pass. [ReadOptions].ArrowSchema skips the pass (the schema is
+// known); [ReadOptions].Speculate reads once instead, decoding with the
+// schema of the first records while every record is checked, and stops
+// with a [*SchemaChangedError] if later records add to it: for callers
+// that can discard their output and start again, as inspect convert does.
+//
+// Parquet output is written with every column of a batch on its own
+// goroutine (internal/pqwrite); the files are those of arrow-go's
+// pqarrow.FileWriter.
 //
 // # Writing
 //
