@@ -34,8 +34,12 @@ extensions (or --from/--to):
 
 TFRecord input is decoded on all cores. Without --schema, the columns are
 the union of all feature names, sorted, typed by the first kind seen, as
-tfx-bsl's schemaless decoder does; a first pass over the input finds them.
-With --schema (a TFMD schema.pbtxt), the columns are the schema's.
+tfx-bsl's schemaless decoder does. The input is read once: decoded with the
+columns of its first 4096 records while every record is checked; if later
+records add a column or a kind, the output is written again with all of
+them (standard input gets a first pass instead). With --schema (a TFMD
+schema.pbtxt), the columns are the schema's. Parquet columns are encoded
+on all cores too.
 CSV input is typed as tfx-bsl's CSV decoder does: by inference over all
 rows (--infer-rows N: the first N), or by --schema.
 
