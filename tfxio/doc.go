@@ -36,7 +36,7 @@
 // known); [ReadOptions].Speculate reads once instead, decoding with the
 // schema of the first records while every record is checked, and stops
 // with a [*SchemaChangedError] if later records add to it: for callers
-// that can discard their output and start again, as inspect convert does.
+// that can discard their output and start again, as [Convert] does.
 //
 // Parquet output is written with every column of a batch on its own
 // goroutine (internal/pqwrite); the files are those of arrow-go's
@@ -47,5 +47,6 @@
 // [Create] returns a [Writer]. Output is written under a temporary name
 // and appears under its own name only when Close succeeds; Abort removes
 // it. [Copy] moves every batch of a reader into a writer, encoding
-// TFRecord output on all cores.
+// TFRecord output on all cores. [Convert] opens, creates and copies in one
+// call, as inspect convert does.
 package tfxio

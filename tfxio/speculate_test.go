@@ -3,6 +3,7 @@ package tfxio
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -204,6 +205,69 @@ func TestSpeculativeSchemaSequence(t *testing.T) {
 				if !array.RecordEqual(got[i], want[i]) {
 					t.Fatalf("batch %d differs from the two-pass read", i)
 				}
+			}
+		})
+	}
+}
+
+// TestConvertLateColumn: Convert of schemaless input whose last record
+// adds a column writes it (after one restart), from a file and from
+// standard input (two passes, no restart), and reports every row.
+func TestConvertLateColumn(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	dir := t.TempDir()
+	late, err := proto.Marshal(&examplepb.Example{Features: &examplepb.Features{Feature: map[string]*examplepb.Feature{
+		"zz_late": synth.Int64(7),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "in.tfrecord")
+	writeTFRecord(t, in, append(synth.Taxi(speculateRecords+1000, 4), late))
+	want := int64(speculateRecords + 1001)
+	for _, tc := range []struct {
+		name     string
+		input    string
+		restarts int
+	}{
+		{"file", in, 1},
+		{"standard input", "-", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			if tc.input == "-" {
+				f, err := os.Open(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				defer func(stdin *os.File) { os.Stdin = stdin }(os.Stdin)
+				os.Stdin = f
+			}
+			out := filepath.Join(dir, tc.name+".arrow")
+			var rows int64
+			restarts := 0
+			n, err := Convert(context.Background(), []string{tc.input}, out, ConvertOptions{
+				Read:    ReadOptions{Format: TFRecord, Allocator: mem, Workers: 2},
+				Rows:    func(k int64) { rows += k },
+				Restart: func() { restarts++; rows = 0 },
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want || rows != want || restarts != tc.restarts {
+				t.Errorf("%d rows written, %d reported, %d restarts; want %d, %d, %d", n, rows, restarts, want, want, tc.restarts)
+			}
+			got, schema, err := readAll(t, []string{out}, ReadOptions{Allocator: mem})
+			defer release(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := schema.FieldsByName("zz_late"); !ok {
+				t.Errorf("output lacks the late column: %v", schema)
 			}
 		})
 	}

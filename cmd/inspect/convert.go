@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
-	"slices"
 	"fmt"
 
 	"github.com/gobsl/gobsl/coders/example"
-	"github.com/gobsl/gobsl/fileset"
 	"github.com/gobsl/gobsl/schema"
 	"github.com/gobsl/gobsl/tfrecord"
 	"github.com/gobsl/gobsl/tfxio"
@@ -148,19 +144,9 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 	defer p.stop()
 	ro.Progress = p.addBytesFunc()
 
-	// Schemaless TFRecord input is decoded with the schema of its first
-	// records while a pass over all of them checks it; in the rare input
-	// where later records add columns, the output is discarded and
-	// written again with the whole schema.
-	// Standard input can be read only once: it gets no second attempt.
-	ro.Speculate = !slices.Contains(paths, fileset.Stdin)
-	n, err := convertOnce(e.ctx, paths, output, ro, wo, p)
-	var changed *tfxio.SchemaChangedError
-	if errors.As(err, &changed) {
-		ro.Speculate, ro.ArrowSchema = false, changed.Schema // nil: a first pass finds it
-		p.restart()
-		n, err = convertOnce(e.ctx, paths, output, ro, wo, p)
-	}
+	n, err := tfxio.Convert(e.ctx, paths, output, tfxio.ConvertOptions{
+		Read: ro, Write: wo, Rows: p.addRecordsFunc(), Restart: p.restart,
+	})
 	if err != nil {
 		return err
 	}
@@ -169,24 +155,4 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 		fmt.Fprintf(e.stderr, "%d records -> %s\n", n, output)
 	}
 	return nil
-}
-
-// convertOnce reads paths and writes output; a failed write leaves no
-// output.
-func convertOnce(ctx context.Context, paths []string, output string, ro tfxio.ReadOptions, wo tfxio.WriteOptions, p *progress) (int64, error) {
-	r, err := tfxio.Open(ctx, paths, ro)
-	if err != nil {
-		return 0, err
-	}
-	defer r.Release()
-	w, err := tfxio.Create(output, r.Schema(), wo)
-	if err != nil {
-		return 0, err
-	}
-	n, err := tfxio.Copy(ctx, w, countRows(r, p))
-	if err != nil {
-		w.Abort()
-		return 0, err
-	}
-	return n, w.Close()
 }

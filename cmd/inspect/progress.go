@@ -125,6 +125,14 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
+// addRecordsFunc returns a callback that counts records, or nil.
+func (p *progress) addRecordsFunc() func(int64) {
+	if p == nil {
+		return nil
+	}
+	return p.addRecords
+}
+
 // addBytesFunc returns a callback that counts input bytes, or nil.
 func (p *progress) addBytesFunc() func(int64) {
 	if p == nil {
