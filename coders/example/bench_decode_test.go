@@ -206,11 +206,17 @@ func BenchmarkDecodeParallel(b *testing.B) {
 // batches of 1024 records each, and reports how much faster 2 cores are
 // (wall time). Pairing the runs makes the ratio robust to a noisy host;
 // it needs two idle cores to mean anything.
-func BenchmarkBatchReaderSpeedup(b *testing.B) {
+func BenchmarkBatchReaderSpeedup(b *testing.B) { batchReaderSpeedup(b, 64) }
+
+// BenchmarkBatchReaderSpeedupLong is BenchmarkBatchReaderSpeedup with 512
+// batches a run: a large input, where starting the second worker (its
+// decoder, arena and first batches' memory) weighs less.
+func BenchmarkBatchReaderSpeedupLong(b *testing.B) { batchReaderSpeedup(b, 512) }
+
+func batchReaderSpeedup(b *testing.B, rounds int) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, sh := range decBenchShapes {
 		recs, o := readerInput(b, sh.recs(), sh.opts)
-		const rounds = 64
 		total := rounds * 1024
 		b.Run("shape="+sh.name, func(b *testing.B) {
 			var took [3]time.Duration
