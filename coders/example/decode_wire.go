@@ -566,8 +566,10 @@ func (d *Decoder) featureBody(c *decCol, b []byte, f *decFeat) bool {
 		}
 		b = b[n:]
 		if k != f.kind {
-			// A different kind replaces the Feature's values so far.
-			if f.kind != KindUnset {
+			// A different kind replaces the Feature's values so far (only
+			// a column that stores values has any: an ignored column's
+			// scratch may not even be set up).
+			if f.kind != KindUnset && d.store && !c.ignore {
 				c.truncate(f.kind, f.start[f.kind])
 			}
 			f.kind = k
