@@ -60,6 +60,8 @@ package main
 //       (auto|none|gzip|zlib|zstd), "shards", "parquet_compression"
 //       (zstd|snappy|gzip|lz4|brotli|none), "force", "deterministic",
 //       "workers".
+//     gobsl_convert takes two: read_options as gobsl_open's (no
+//       "columns"), write_options as gobsl_write's.
 //
 // Inputs.  patterns/n_patterns: files, quoted globs, directories (TFX
 //   Split-* folders), shard patterns (prefix@N, prefix-?????-of-NNNNN), as
@@ -216,6 +218,17 @@ extern int gobsl_open(const char** patterns, int64_t n_patterns, const char* opt
 extern int gobsl_write(const char* path, struct ArrowArrayStream* in, const char* options,
                        const uint8_t* schema, int64_t schema_len,
                        int64_t* rows, char** err);
+
+// gobsl_convert reads the files patterns name (read_options: those of
+// gobsl_open, without "columns") and writes all their rows to output
+// (write_options: those of gobsl_write), as "inspect convert" does:
+// schemaless TFRecord input is read once, and its output written again in
+// the rare input whose later records add columns. The output appears only
+// when complete. *rows (if rows is not NULL) is the number of rows.
+extern int gobsl_convert(const char** patterns, int64_t n_patterns, const char* output,
+                         const char* read_options, const char* write_options,
+                         const uint8_t* schema, int64_t schema_len,
+                         int64_t* rows, char** err);
 
 // gobsl_stats computes TFDV-compatible statistics (a serialized
 // tensorflow.metadata.v0.DatasetFeatureStatisticsList) of the files patterns
@@ -549,6 +562,56 @@ func gobsl_write(path *C.gobsl_cchar, in *C.struct_ArrowArrayStream, opts *C.gob
 		return
 	}
 	if rows != nil {
+		*rows = C.int64_t(nrows)
+	}
+	return
+}
+
+//export gobsl_convert
+func gobsl_convert(pats **C.gobsl_cchar, n C.int64_t, output *C.gobsl_cchar, readOpts, writeOpts *C.gobsl_cchar,
+	sch *C.gobsl_cbyte, schLen C.int64_t, rows *C.int64_t, errp **C.char) (rc C.int) {
+	var err error
+	defer finish(errp, &rc, &err)
+	if rows != nil {
+		*rows = 0
+	}
+	var ro readOptions
+	inp, err := takeInputs(pats, n, nil, readOpts, sch, schLen, &ro, &ro)
+	if err != nil {
+		return
+	}
+	if len(inp.patterns) == 0 {
+		err = usagef("no input files")
+		return
+	}
+	if ro.Columns != nil {
+		err = usagef(`"columns" is not a convert option: convert writes every column`)
+		return
+	}
+	var wo writeOptions
+	if err = decodeOptions(goString(writeOpts), &wo); err != nil {
+		return
+	}
+	if output == nil || *output == 0 {
+		err = usagef("no output path")
+		return
+	}
+	s := inp.schema
+	if s == nil && wo.SchemaPath != "" {
+		if s, err = loadSchema(nil, wo.SchemaPath); err != nil {
+			return
+		}
+	}
+	tro, err := ro.tfxio(s)
+	if err != nil {
+		return
+	}
+	two, err := wo.tfxio(s)
+	if err != nil {
+		return
+	}
+	nrows, err := tfxio.Convert(context.Background(), inp.patterns, C.GoString(output), tfxio.ConvertOptions{Read: tro, Write: two})
+	if err == nil && rows != nil {
 		*rows = C.int64_t(nrows)
 	}
 	return

@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArrowStream", "DataError", "GobslError", "InternalError", "NumpyStream", "UsageError",
-    "infer_schema", "open_stream", "read", "read_numpy", "stats", "tensor_specs", "version", "write",
+    "convert", "infer_schema", "open_stream", "read", "read_numpy", "stats", "tensor_specs", "version", "write",
 ]
 
 
@@ -304,6 +304,32 @@ def write(path, data, *, schema=None, format=None, record_type=None, compression
         check(lib.gobsl_write, os.fsencode(path), ptr, opts, sb, sn, ctypes.byref(rows))
     finally:
         cleanup()
+    return rows.value
+
+
+def convert(source, output, *, schema=None, input_format=None, output_format=None, record_type=None,
+            batch_size=None, workers=None, list_type=None, bytes_type=None, csv=None, compression=None,
+            shards=None, parquet_compression=None, force=False, deterministic=False):
+    """Converts the files source names (patterns, as read() takes them) to
+    output in one call, all in Go, as "inspect convert" does, and returns
+    the number of rows. Formats follow the names (or input_format and
+    output_format); the other options are those of read() and write().
+    Schemaless TFRecord input is read once (its schema checked while it is
+    decoded) rather than twice. The output appears only when complete.
+    """
+    import os
+
+    if not isinstance(source, (str, bytes, os.PathLike, list, tuple)):
+        raise UsageError("convert reads files: give file names or patterns (write() takes Arrow data)", 2)
+    sb, sn, sp = _schema(schema)
+    ropts = options(**_read_options(sp, input_format, record_type, batch_size, None, workers, list_type,
+                                    bytes_type, csv))
+    wopts = options(format=output_format, schema_path=sp, record_type=record_type, compression=compression,
+                    shards=shards, parquet_compression=parquet_compression, force=force or None,
+                    deterministic=deterministic or None, workers=workers)
+    pats, n = patterns(source)
+    rows = ctypes.c_int64()
+    check(lib.gobsl_convert, pats, n, os.fsencode(output), ropts, wopts, sb, sn, ctypes.byref(rows))
     return rows.value
 
 

@@ -120,6 +120,8 @@ _protos = {
     "gobsl_open": (_c.c_int, [_charpp, _c.c_int64, _c.c_char_p, _c.c_char_p, _c.c_int64, _stream_p, _errp]),
     "gobsl_write": (_c.c_int, [_c.c_char_p, _stream_p, _c.c_char_p, _c.c_char_p, _c.c_int64,
                                _c.POINTER(_c.c_int64), _errp]),
+    "gobsl_convert": (_c.c_int, [_charpp, _c.c_int64, _c.c_char_p, _c.c_char_p, _c.c_char_p, _c.c_char_p,
+                                 _c.c_int64, _c.POINTER(_c.c_int64), _errp]),
     "gobsl_stats": (_c.c_int, [_charpp, _c.c_int64, _stream_p, _c.c_char_p, _c.c_char_p, _c.c_int64,
                                _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_int64), _errp]),
     "gobsl_infer_schema": (_c.c_int, [_charpp, _c.c_int64, _stream_p, _c.c_char_p, _c.c_char_p, _c.c_int64,

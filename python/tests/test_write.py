@@ -7,7 +7,7 @@ import numpy as np
 
 import gobsl
 
-from util import cli_rows, first_difference, numpy_rows, testdata, tmpdir
+from util import cli, cli_rows, first_difference, numpy_rows, testdata, tmpdir
 
 
 def columns(n=1000):
@@ -69,6 +69,24 @@ class WriteTest(unittest.TestCase):
         self.assertEqual(gobsl.write(pq, gobsl.open_stream(src), force=True), 2000)
         self.assertEqual(gobsl.write(back, gobsl.open_stream(pq), force=True, deterministic=True), 2000)
         self.assertEqual(cli_rows(back), cli_rows(src))
+
+    def test_convert_equals_cli(self):
+        # gobsl.convert and "inspect convert" write the same Parquet file;
+        # its rows are the source's.
+        src = os.path.join(testdata(), "taxi.tfrecord.gz")
+        ours = os.path.join(tmpdir(), "convert.parquet")
+        theirs = os.path.join(tmpdir(), "convert_cli.parquet")
+        self.assertEqual(gobsl.convert(src, ours, force=True), 2000)
+        cli("convert", "--quiet", "--force", src, theirs)
+        with open(ours, "rb") as a, open(theirs, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        back = os.path.join(tmpdir(), "convert_back.tfrecord")
+        self.assertEqual(gobsl.convert(ours, back, force=True, deterministic=True), 2000)
+        self.assertEqual(cli_rows(back), cli_rows(src))
+        with self.assertRaises(gobsl.DataError):
+            gobsl.convert(src, ours)  # exists
+        with self.assertRaises(gobsl.UsageError):
+            gobsl.convert(gobsl.open_stream(src), ours, force=True)
 
     def test_sharded(self):
         path = os.path.join(tmpdir(), "shards.tfrecord.gz")
