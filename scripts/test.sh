@@ -59,6 +59,15 @@ go test -count=1 -timeout 20m ./...
 echo "== go test with poisoned buffer recycling (consumers of decoded batches)"
 GOBSL_MEMPOOL_POISON=1 go test -count=1 -timeout 20m ./coders/... ./tfxio/... ./cmd/... ./capi/... ./stats/... ./validate/... ./tensors/... ./schema/...
 
+# The README's main job must keep working: it was found failing in session
+# 3 (a round-trip comparison), unnoticed because nothing ran it.
+echo "== the main job (scripts/demo.sh)"
+demo_log=$(mktemp)
+if ! bash scripts/demo.sh "$(mktemp -d)" >"$demo_log" 2>&1; then
+  cat "$demo_log"; rm -f "$demo_log"; exit 1
+fi
+tail -n 1 "$demo_log"; rm -f "$demo_log"
+
 echo "== go test -race (concurrent code)"
 go test -count=1 -race -short -timeout 20m ./internal/... ./coders/...
 
