@@ -36,6 +36,20 @@ func readAll(t *testing.T, paths []string, opts ReadOptions) ([]arrow.RecordBatc
 	return out, r.Schema(), r.Err()
 }
 
+// sameBatches fails the test unless got are the batches of the two-pass
+// read, want.
+func sameBatches(t *testing.T, got, want []arrow.RecordBatch) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d batches, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !array.RecordEqual(got[i], want[i]) {
+			t.Fatalf("batch %d differs from the two-pass read", i)
+		}
+	}
+}
+
 func release(rbs []arrow.RecordBatch) {
 	for _, rb := range rbs {
 		rb.Release()
@@ -122,14 +136,7 @@ func TestSpeculativeSchema(t *testing.T) {
 			case err != nil:
 				t.Fatal(err)
 			}
-			if len(got) != len(want) {
-				t.Fatalf("%d batches, want %d", len(got), len(want))
-			}
-			for i := range want {
-				if !array.RecordEqual(got[i], want[i]) {
-					t.Fatalf("batch %d differs from the two-pass read", i)
-				}
-			}
+			sameBatches(t, got, want)
 		})
 	}
 }
@@ -198,14 +205,7 @@ func TestSpeculativeSchemaSequence(t *testing.T) {
 			case tc.changed:
 				return
 			}
-			if len(got) != len(want) {
-				t.Fatalf("%d batches, want %d", len(got), len(want))
-			}
-			for i := range want {
-				if !array.RecordEqual(got[i], want[i]) {
-					t.Fatalf("batch %d differs from the two-pass read", i)
-				}
-			}
+			sameBatches(t, got, want)
 		})
 	}
 }
