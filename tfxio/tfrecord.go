@@ -56,39 +56,37 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 	for i, p := range paths {
 		files[i] = recordFile{name: p, path: p}
 	}
-	var (
-		cleanup func()
-		spec    *speculation
-	)
-	switch {
-	case dec.Schema == nil && opts.ArrowSchema != nil:
-		dec.ArrowSchema = opts.ArrowSchema
-	case dec.Schema == nil:
-		// One schema for the whole input: a first pass collects the
-		// union of feature names and kinds.
+	cleanup := func() {}
+	if dec.Schema == nil && opts.ArrowSchema == nil {
+		// A schemaless read needs a first pass, or a check alongside
+		// the decoding: both read standard input again.
 		var err error
 		if files, cleanup, err = spoolStdin(files); err != nil {
 			return nil, err
 		}
-		if opts.Speculate {
-			break // below, once the decoders' source exists
-		}
-		schema, err := scanSchema(ctx, files, dec, opts.Workers)
-		if err != nil {
-			cleanup()
-			return nil, err
-		}
-		dec.ArrowSchema = schema
 	}
 	src := &recordChain{files: files, opts: &opts}
-	var records example.RecordSource = src
-	if dec.Schema == nil && dec.ArrowSchema == nil {
-		var err error
-		if spec, err = speculate(files, src, dec); err != nil {
-			cleanup()
-			return nil, err
+	var (
+		records example.RecordSource = src
+		spec    *speculation
+		err     error
+	)
+	switch {
+	case dec.Schema != nil:
+	case opts.ArrowSchema != nil:
+		dec.ArrowSchema = opts.ArrowSchema
+	case opts.Speculate:
+		if spec, err = speculate(ctx, files, src, dec); err == nil {
+			dec.ArrowSchema, records = spec.provisional, spec.tee
 		}
-		dec.ArrowSchema, records = spec.provisional, spec.tee
+	default:
+		// One schema for the whole input: a first pass collects the
+		// union of feature names and kinds.
+		dec.ArrowSchema, err = scanSchema(ctx, files, dec, opts.Workers)
+	}
+	if err != nil {
+		cleanup()
+		return nil, err
 	}
 	br, err := example.NewBatchReader(records, dec, example.ReaderOptions{
 		BatchSize: opts.BatchSize,
@@ -98,9 +96,7 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 	if err != nil {
 		src.close()
 		spec.stop()
-		if cleanup != nil {
-			cleanup()
-		}
+		cleanup()
 		return nil, err
 	}
 	return &tfrecordReader{RecordReader: br, src: src, cleanup: cleanup, spec: spec}, nil
@@ -140,37 +136,22 @@ type speculation struct {
 
 // speculate scans the first records for the provisional schema and starts
 // the scan of all records; the decoders must read src through s.tee.
-func speculate(files []recordFile, src *recordChain, dec example.DecodeOptions) (*speculation, error) {
+func speculate(ctx context.Context, files []recordFile, src *recordChain, dec example.DecodeOptions) (*speculation, error) {
 	sc, err := example.NewScanner(dec)
 	if err != nil {
 		return nil, err
 	}
 	first := &recordChain{files: files, opts: &ReadOptions{}}
-	batch := make([][]byte, 1)
-	for range speculateRecords {
-		rec, err := first.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			first.close()
-			return nil, err
-		}
-		batch[0] = rec
-		if err := sc.Scan(batch); err != nil {
-			first.close()
-			return nil, scanError(first, first.n-1, err)
-		}
-	}
+	err = scanSerial(ctx, first, sc, speculateRecords)
 	first.close()
+	if err != nil {
+		return nil, err
+	}
 	s := &speculation{provisional: sc.ArrowSchema(), stopc: make(chan struct{}), done: make(chan struct{})}
 	if sc, err = example.NewScanner(dec); err != nil {
 		return nil, err
 	}
-	s.tee = &teeSource{src: src, full: make(chan *scanChunk, 2), free: make(chan *scanChunk, 3), done: s.done}
-	for range 3 {
-		s.tee.free <- &scanChunk{buf: make([]byte, 0, teeChunkBytes)}
-	}
+	s.tee = &teeSource{src: src, full: make(chan *scanChunk, 2), free: newScanChunks(), done: s.done}
 	go s.scan(sc, src)
 	return s, nil
 }
@@ -285,10 +266,6 @@ func (s *speculation) stop() {
 	}
 }
 
-// teeChunkBytes is the size of the chunks of records a teeSource hands
-// to the scan.
-const teeChunkBytes = 256 << 10
-
 // teeSource is the decoders' record source in a speculative read: it
 // copies every record into chunks for the schema scan too.
 type teeSource struct {
@@ -308,7 +285,7 @@ func (t *teeSource) Next() ([]byte, error) {
 	if t.cur == nil {
 		select {
 		case t.cur = <-t.free:
-			t.cur.start, t.cur.buf, t.cur.ends, t.cur.recs, t.cur.err = start, t.cur.buf[:0], t.cur.ends[:0], t.cur.recs[:0], nil
+			t.cur.reset(start)
 		case <-t.done:
 			t.ended = true
 			return rec, err
@@ -317,18 +294,10 @@ func (t *teeSource) Next() ([]byte, error) {
 	c := t.cur
 	if err != nil {
 		c.err = err
-	} else {
-		c.buf = append(c.buf, rec...)
-		c.ends = append(c.ends, len(c.buf))
-		if len(c.buf) < teeChunkBytes {
-			return rec, nil
-		}
+	} else if c.add(rec) {
+		return rec, nil
 	}
-	from := 0
-	for _, e := range c.ends {
-		c.recs = append(c.recs, c.buf[from:e:e])
-		from = e
-	}
+	c.seal()
 	t.cur = nil
 	select {
 	case t.full <- c:
@@ -388,25 +357,35 @@ func scanSchema(ctx context.Context, files []recordFile, dec example.DecodeOptio
 	src := &recordChain{files: files, opts: &ReadOptions{}}
 	defer src.close()
 	if workers == 1 || runtime.GOMAXPROCS(0) == 1 {
-		batch := make([][]byte, 1)
-		for {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			rec, err := src.Next()
-			if err == io.EOF {
-				return sc.ArrowSchema(), nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			batch[0] = rec
-			if err := sc.Scan(batch); err != nil {
-				return nil, scanError(src, src.n-1, err)
-			}
+		if err := scanSerial(ctx, src, sc, -1); err != nil {
+			return nil, err
 		}
+		return sc.ArrowSchema(), nil
 	}
 	return scanPipelined(ctx, src, sc)
+}
+
+// scanSerial scans the records of src one at a time, up to limit of them
+// (all if limit is negative).
+func scanSerial(ctx context.Context, src *recordChain, sc *example.Scanner, limit int) error {
+	batch := make([][]byte, 1)
+	for n := 0; n != limit; n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, err := src.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		batch[0] = rec
+		if err := sc.Scan(batch); err != nil {
+			return scanError(src, src.n-1, err)
+		}
+	}
+	return nil
 }
 
 // scanError turns a Scanner's error into a *RecordError with the failing
@@ -430,16 +409,45 @@ type scanChunk struct {
 	err   error // the reader's error after the records, io.EOF at the end
 }
 
+// scanChunkBytes is the size of a scanChunk's records.
+const scanChunkBytes = 256 << 10
+
+// newScanChunks returns the free list of a scan's three chunks.
+func newScanChunks() chan *scanChunk {
+	free := make(chan *scanChunk, 3)
+	for range 3 {
+		free <- &scanChunk{buf: make([]byte, 0, scanChunkBytes)}
+	}
+	return free
+}
+
+// reset empties the chunk for records from global index start on.
+func (c *scanChunk) reset(start int64) {
+	c.start, c.buf, c.ends, c.recs, c.err = start, c.buf[:0], c.ends[:0], c.recs[:0], nil
+}
+
+// add copies rec into the chunk; it reports whether there is room left.
+func (c *scanChunk) add(rec []byte) bool {
+	c.buf = append(c.buf, rec...)
+	c.ends = append(c.ends, len(c.buf))
+	return len(c.buf) < scanChunkBytes
+}
+
+// seal makes the records of the chunk, once it is complete.
+func (c *scanChunk) seal() {
+	from := 0
+	for _, e := range c.ends {
+		c.recs = append(c.recs, c.buf[from:e:e])
+		from = e
+	}
+}
+
 // scanPipelined reads chunks of records on a goroutine and scans them on
 // the caller's.
 func scanPipelined(ctx context.Context, src *recordChain, sc *example.Scanner) (*arrow.Schema, error) {
-	const chunkBytes = 256 << 10
 	ctx, cancel := context.WithCancel(ctx)
 	full := make(chan *scanChunk, 2)
-	free := make(chan *scanChunk, 3)
-	for range 3 {
-		free <- &scanChunk{buf: make([]byte, 0, chunkBytes)}
-	}
+	free := newScanChunks()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -451,21 +459,18 @@ func scanPipelined(ctx context.Context, src *recordChain, sc *example.Scanner) (
 			case <-ctx.Done():
 				return
 			}
-			c.start, c.buf, c.ends, c.recs, c.err = src.n, c.buf[:0], c.ends[:0], c.recs[:0], nil
-			for len(c.buf) < chunkBytes && c.err == nil {
+			c.reset(src.n)
+			for {
 				rec, err := src.Next()
 				if err != nil {
 					c.err = err
 					break
 				}
-				c.buf = append(c.buf, rec...)
-				c.ends = append(c.ends, len(c.buf))
+				if !c.add(rec) {
+					break
+				}
 			}
-			from := 0
-			for _, e := range c.ends {
-				c.recs = append(c.recs, c.buf[from:e:e])
-				from = e
-			}
+			c.seal()
 			full <- c // never blocks for long: the caller drains full until it is closed
 			if c.err != nil {
 				return
