@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gobsl/gobsl/fileset"
+	"github.com/gobsl/gobsl/internal/iocount"
 )
 
 // ConvertOptions configure [Convert].
@@ -66,7 +67,7 @@ func convertOnce(ctx context.Context, patterns []string, output string, ro ReadO
 	}
 	var src array.RecordReader = r
 	if o.Rows != nil {
-		src = &rowCounter{RecordReader: r, add: o.Rows}
+		src = &iocount.Rows{RecordReader: r, Add: o.Rows}
 	}
 	n, err := Copy(ctx, w, src)
 	if err != nil {
@@ -74,18 +75,4 @@ func convertOnce(ctx context.Context, patterns []string, output string, ro ReadO
 		return 0, err
 	}
 	return n, w.Close()
-}
-
-// rowCounter reports the rows of the batches read through it.
-type rowCounter struct {
-	array.RecordReader
-	add func(int64)
-}
-
-func (c *rowCounter) Next() bool {
-	if !c.RecordReader.Next() {
-		return false
-	}
-	c.add(c.RecordReader.RecordBatch().NumRows())
-	return true
 }

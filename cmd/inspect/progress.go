@@ -146,18 +146,5 @@ func countRows(r array.RecordReader, p *progress) array.RecordReader {
 	if p == nil {
 		return r
 	}
-	return &rowCounter{RecordReader: r, p: p}
-}
-
-type rowCounter struct {
-	array.RecordReader
-	p *progress
-}
-
-func (c *rowCounter) Next() bool {
-	if !c.RecordReader.Next() {
-		return false
-	}
-	c.p.addRecords(c.RecordReader.RecordBatch().NumRows())
-	return true
+	return &iocount.Rows{RecordReader: r, Add: p.addRecords}
 }

@@ -1,6 +1,10 @@
 package iocount
 
-import "io"
+import (
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
 
 // Reader reads from R and passes the number of bytes of each read that
 // returned some to Add.
@@ -16,4 +20,20 @@ func (c *Reader) Read(p []byte) (int, error) {
 		c.Add(int64(n))
 	}
 	return n, err
+}
+
+// Rows reads the batches of a RecordReader and passes the number of rows
+// of each to Add.
+type Rows struct {
+	array.RecordReader
+	Add func(n int64)
+}
+
+// Next advances the reader and reports the new batch's rows to Add.
+func (r *Rows) Next() bool {
+	if !r.RecordReader.Next() {
+		return false
+	}
+	r.Add(r.RecordReader.RecordBatch().NumRows())
+	return true
 }
