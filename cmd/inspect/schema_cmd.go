@@ -135,36 +135,45 @@ func (o *inputFlags) bind(fs *flag.FlagSet) {
 	o.csv.bind(fs)
 }
 
+// readOptions are the tfxio options the flags say.
+func (o *inputFlags) readOptions() (tfxio.ReadOptions, error) {
+	var ro tfxio.ReadOptions
+	if o.batchSize <= 0 {
+		return ro, usagef("--batch-size must be positive")
+	}
+	var err error
+	switch rt, err := parseRecordType(o.recordType); {
+	case err != nil:
+		return ro, err
+	case rt == typeExample:
+		ro.RecordType = example.Example
+	case rt == typeSequenceExample:
+		ro.RecordType = example.SequenceExample
+	default:
+		return ro, usagef("--record-type must be example or sequence_example")
+	}
+	if o.from != "" {
+		if ro.Format, err = tfxio.ParseFormat(o.from); err != nil {
+			return ro, usagef("%v", err)
+		}
+	}
+	if ro.CSV, err = o.csv.options(); err != nil {
+		return ro, usagef("%v", err)
+	}
+	ro.BatchSize, ro.Workers = o.batchSize, o.workers
+	return ro, nil
+}
+
 // statistics reads the inputs schemaless and returns their statistics,
 // of the first limit rows if limit is positive.
 func (o *inputFlags) statistics(e *env, args []string, so stats.Options, limit int64) (*metadatapb.DatasetFeatureStatisticsList, error) {
 	if len(args) == 0 {
 		return nil, usagef("no input files")
 	}
-	if o.batchSize <= 0 {
-		return nil, usagef("--batch-size must be positive")
-	}
-	var ro tfxio.ReadOptions
-	var err error
-	switch rt, err := parseRecordType(o.recordType); {
-	case err != nil:
+	ro, err := o.readOptions()
+	if err != nil {
 		return nil, err
-	case rt == typeExample:
-		ro.RecordType = example.Example
-	case rt == typeSequenceExample:
-		ro.RecordType = example.SequenceExample
-	default:
-		return nil, usagef("--record-type must be example or sequence_example")
 	}
-	if o.from != "" {
-		if ro.Format, err = tfxio.ParseFormat(o.from); err != nil {
-			return nil, usagef("%v", err)
-		}
-	}
-	if ro.CSV, err = o.csv.options(); err != nil {
-		return nil, usagef("%v", err)
-	}
-	ro.BatchSize, ro.Workers = o.batchSize, o.workers
 	paths, err := files(args)
 	if err != nil {
 		return nil, err
@@ -225,30 +234,22 @@ func runSchemaShow(e *env, args []string, o *schemaFlags) error {
 	if len(args) == 0 {
 		return usagef("no input files (want: schema show INPUT...)")
 	}
+	ro, err := o.in.readOptions()
+	if err != nil {
+		return err
+	}
 	paths, err := files(args)
 	if err != nil {
 		return err
 	}
-	format := tfxio.Format("")
-	if o.in.from != "" {
-		if format, err = tfxio.ParseFormat(o.in.from); err != nil {
-			return usagef("%v", err)
+	format := ro.Format
+	if format == "" {
+		if format, err = tfxio.DetectFormat(paths[0]); err != nil {
+			return err
 		}
-	} else if format, err = tfxio.DetectFormat(paths[0]); err != nil {
-		return err
 	}
 	switch {
 	case o.arrow || format == tfxio.Parquet || format == tfxio.Arrow || format == tfxio.ArrowStream:
-		ro := tfxio.ReadOptions{Format: format, BatchSize: o.in.batchSize, Workers: o.in.workers}
-		switch rt, err := parseRecordType(o.in.recordType); {
-		case err != nil:
-			return err
-		case rt == typeSequenceExample:
-			ro.RecordType = example.SequenceExample
-		}
-		if ro.CSV, err = o.in.csv.options(); err != nil {
-			return usagef("%v", err)
-		}
 		r, err := tfxio.Open(e.ctx, paths, ro)
 		if err != nil {
 			return err
