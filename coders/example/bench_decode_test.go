@@ -107,6 +107,22 @@ func readerInput(b *testing.B, recs [][]byte, opts example.DecodeOptions) ([][]b
 
 // BenchmarkBatchReader reads 64 batches of 1024 records per op through a
 // BatchReader with 1 or 2 workers (run it with -cpu 2).
+// drainBatchReader decodes total records (recs over and over) with a
+// BatchReader of batches of 1024 on workers goroutines.
+func drainBatchReader(b *testing.B, recs [][]byte, o example.DecodeOptions, total, workers int) {
+	b.Helper()
+	r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: workers})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Release()
+	for r.Next() {
+	}
+	if err := r.Err(); err != nil {
+		b.Fatal(err)
+	}
+}
+
 func BenchmarkBatchReader(b *testing.B) {
 	for _, sh := range decBenchShapes {
 		recs, o := readerInput(b, sh.recs(), sh.opts)
@@ -119,16 +135,7 @@ func BenchmarkBatchReader(b *testing.B) {
 				cpu := cputime.Now()
 				defer cputime.Report(b, cpu)
 				for b.Loop() {
-					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: workers})
-					if err != nil {
-						b.Fatal(err)
-					}
-					for r.Next() {
-					}
-					if err := r.Err(); err != nil {
-						b.Fatal(err)
-					}
-					r.Release()
+					drainBatchReader(b, recs, o, total, workers)
 				}
 				decReportRecords(b, total)
 			})
@@ -225,16 +232,7 @@ func batchReaderSpeedup(b *testing.B, rounds int) {
 					runtime.GOMAXPROCS(cores)
 					runtime.GC()
 					t0 := time.Now()
-					r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: cores})
-					if err != nil {
-						b.Fatal(err)
-					}
-					for r.Next() {
-					}
-					if err := r.Err(); err != nil {
-						b.Fatal(err)
-					}
-					r.Release()
+					drainBatchReader(b, recs, o, total, cores)
 					took[cores] += time.Since(t0)
 				}
 			}
