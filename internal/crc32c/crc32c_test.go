@@ -128,12 +128,18 @@ func TestAlignment(t *testing.T) {
 		for off := range 64 {
 			for _, n := range lengths {
 				p := buf[off : off+n]
-				crc := rng.Uint32()
-				if got, want := im.update(crc, p), reference(crc, p); got != want {
-					t.Fatalf("%s(%#08x, %d bytes at offset %d) = %#08x, want %#08x", im.name, crc, n, off, got, want)
-				}
+				checkUpdate(t, im, rng.Uint32(), p, off)
 			}
 		}
+	}
+}
+
+// checkUpdate compares im.update(crc, p) with the reference; off is where
+// p starts in its buffer, for the message.
+func checkUpdate(t *testing.T, im implementation, crc uint32, p []byte, off int) {
+	t.Helper()
+	if got, want := im.update(crc, p), reference(crc, p); got != want {
+		t.Fatalf("%s(%#08x, %d bytes at offset %d) = %#08x, want %#08x", im.name, crc, len(p), off, got, want)
 	}
 }
 
@@ -150,10 +156,7 @@ func TestRandomLengths(t *testing.T) {
 			n := rng.IntN(len(data) + 1)
 			off := rng.IntN(len(data) - n + 1)
 			p := data[off : off+n]
-			crc := rng.Uint32()
-			if got, want := im.update(crc, p), reference(crc, p); got != want {
-				t.Fatalf("%s(%#08x, %d bytes at offset %d) = %#08x, want %#08x", im.name, crc, n, off, got, want)
-			}
+			checkUpdate(t, im, rng.Uint32(), p, off)
 		}
 	}
 }
