@@ -29,7 +29,6 @@ import (
 type Writer struct {
 	schema  *arrow.Schema
 	props   *parquet.WriterProperties
-	arrow   pqarrow.ArrowWriterProperties
 	workers int
 
 	// fallback writes schemas whose levels this package does not compute.
@@ -55,7 +54,7 @@ func NewWriter(schema *arrow.Schema, w io.Writer, props *parquet.WriterPropertie
 		props = parquet.NewWriterProperties(parquet.WithAllocator(mem))
 	}
 	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))
-	wr := &Writer{schema: schema, props: props, arrow: arrProps, workers: max(workers, 1)}
+	wr := &Writer{schema: schema, props: props, workers: max(workers, 1)}
 
 	leaves, ok := planLeaves(schema)
 	if !ok {
@@ -88,7 +87,7 @@ func NewWriter(schema *arrow.Schema, w io.Writer, props *parquet.WriterPropertie
 		return nil, err
 	}
 	for _, l := range leaves {
-		l.ctx = pqarrow.NewArrowWriteContext(context.Background(), &wr.arrow)
+		l.ctx = pqarrow.NewArrowWriteContext(context.Background(), &arrProps) // copies arrProps
 	}
 	wr.fw, wr.leaves = fw, leaves
 	return wr, nil
