@@ -69,7 +69,7 @@ func (e *UTF8Error) Error() string {
 type Decoder struct {
 	opts    DecodeOptions
 	mem     memory.Allocator
-	pool    *mempool.Allocator // the default allocator, or nil: see handOver
+	pool    *mempool.Allocator // mem if it is a recycling pool, else nil: see handOver
 	plan    *decPlan           // immutable, shared by clones
 	ctx     decSet             // context (or tf.Example) features
 	seq     decSet             // feature lists

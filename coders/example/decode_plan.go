@@ -248,9 +248,9 @@ func (p *decPlan) fromArrow(s *arrow.Schema) error {
 func (p *decPlan) newDecoder(o DecodeOptions) *Decoder {
 	d := &Decoder{opts: o, mem: o.Allocator, plan: p, store: true}
 	if d.mem == nil {
-		d.pool = mempool.Default()
-		d.mem = d.pool
+		d.mem = mempool.Default()
 	}
+	d.pool, _ = d.mem.(*mempool.Allocator) // the default, or a BatchReader's own
 	d.ctx.init(p, false)
 	d.seq.init(p, true)
 	return d

@@ -107,7 +107,10 @@ type DecodeOptions struct {
 	// Allocator allocates the Arrow buffers. The default recycles the
 	// buffers of released batches for later ones, which spares the
 	// garbage collector and the page faults of fresh memory; unreleased
-	// batches are garbage collected as usual.
+	// batches are garbage collected as usual. A [BatchReader] then
+	// recycles its own batches' buffers first, so that readers running in
+	// parallel do not trade buffers (and their cache lines) with each
+	// other.
 	Allocator memory.Allocator
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/gobsl/gobsl/internal/mempool"
 	"github.com/gobsl/gobsl/internal/ordered"
 )
 
@@ -57,6 +58,7 @@ var errReleased = errors.New("example: BatchReader released")
 type BatchReader struct {
 	refs   atomic.Int64
 	schema *arrow.Schema
+	pool   *mempool.Allocator // the reader's own recycling pool, by default
 	cancel context.CancelCauseFunc
 	out    chan arrow.RecordBatch
 	done   chan struct{}
@@ -78,6 +80,11 @@ var _ array.RecordReader = (*BatchReader)(nil)
 // without a TFMD schema, collect the Arrow schema of the whole input with
 // a [Scanner] first.
 func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*BatchReader, error) {
+	var pool *mempool.Allocator
+	if dec.Allocator == nil {
+		pool = mempool.NewChild(mempool.Default(), mempool.DefaultKeep)
+		dec.Allocator = pool
+	}
 	d, err := dec.NewDecoder()
 	if err != nil {
 		return nil, err
@@ -101,6 +108,7 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	r := &BatchReader{
+		pool:   pool,
 		schema: schema,
 		cancel: cancel,
 		out:    make(chan arrow.RecordBatch),
@@ -152,6 +160,9 @@ func (r *BatchReader) Release() {
 	if r.cur != nil {
 		r.cur.Release()
 		r.cur = nil
+	}
+	if r.pool != nil {
+		r.pool.Close() // its free buffers, and those of batches released later, to the process's pool
 	}
 }
 

@@ -12,6 +12,9 @@
 //
 // Up to [DefaultKeep] bytes of free buffers are kept through garbage
 // collections; more wait in a [sync.Pool] until the collector takes them.
+// A reader can have a child pool of its own ([NewChild]) that recycles its
+// batches' buffers among themselves, on the cores that read them, and
+// falls back on the process's pool.
 //
 // Buffers come in power-of-two size classes, are 64-byte aligned like
 // [memory.GoAllocator]'s, and are NOT zeroed: callers must write every byte

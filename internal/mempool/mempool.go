@@ -27,11 +27,13 @@ const (
 // would lose its buffers as fast as it recycles them.) The zero value is
 // not usable; use [New] or [Default]. It is safe for concurrent use.
 type Allocator struct {
-	keep int // bytes kept on the stacks at most
+	keep   int        // bytes kept on the stacks at most
+	parent *Allocator // of a child: see NewChild
 
-	mu    sync.Mutex
-	kept  int // bytes on the stacks
-	stack [maxShift + 1][][]byte
+	mu     sync.Mutex
+	kept   int // bytes on the stacks
+	stack  [maxShift + 1][][]byte
+	closed bool // a closed child passes every free buffer to its parent
 
 	classes [maxShift + 1]sync.Pool // of *[]byte, each of cap 1<<class
 	headers sync.Pool               // spare *[]byte, so Free does not allocate
@@ -46,6 +48,18 @@ func New() *Allocator { return NewKeep(DefaultKeep) }
 // NewKeep returns an empty Allocator that keeps up to keep free bytes
 // through garbage collections.
 func NewKeep(keep int) *Allocator { return &Allocator{keep: keep} }
+
+// NewChild returns an Allocator for one consumer, such as one reader,
+// that keeps up to keep free bytes of its own: the buffers a reader
+// releases come back to that reader's next batches, warm in the cache of
+// the core that used them, instead of to whichever reader in the process
+// allocates next (readers running in parallel would otherwise trade
+// buffers, and their cache lines, on every batch). When it has no free
+// buffer of a size, it takes one from parent; buffers beyond keep go to
+// parent. [Allocator.Close] hands its free buffers to parent.
+func NewChild(parent *Allocator, keep int) *Allocator {
+	return &Allocator{keep: keep, parent: parent}
+}
 
 var defaultAllocator = New()
 
@@ -105,6 +119,9 @@ func (a *Allocator) allocate(size int) []byte {
 		return b[:size]
 	}
 	a.mu.Unlock()
+	if a.parent != nil {
+		return a.parent.allocate(size)
+	}
 	if p, ok := a.classes[c].Get().(*[]byte); ok {
 		b := *p
 		*p = nil
@@ -139,6 +156,10 @@ func (a *Allocator) Free(b []byte) {
 	if poison {
 		fill(b[:cap(b)], 0xDB)
 	}
+	a.free(b)
+}
+
+func (a *Allocator) free(b []byte) {
 	n := cap(b)
 	if n < 1<<minShift || n&(n-1) != 0 || n > 1<<maxShift {
 		return
@@ -149,17 +170,48 @@ func (a *Allocator) Free(b []byte) {
 	}
 	c := bits.Len(uint(n - 1))
 	a.mu.Lock()
-	if a.kept+n <= a.keep {
+	if a.kept+n <= a.keep && !a.closed {
 		a.stack[c] = append(a.stack[c], b)
 		a.kept += n
 		a.mu.Unlock()
 		return
 	}
 	a.mu.Unlock()
+	if a.parent != nil {
+		a.parent.free(b)
+		return
+	}
 	p, ok := a.headers.Get().(*[]byte)
 	if !ok {
 		p = new([]byte)
 	}
 	*p = b
 	a.classes[c].Put(p)
+}
+
+// Close hands the free buffers of a child Allocator to its parent; buffers
+// freed later go to the parent too, while the child can still allocate
+// (from the parent). Close of an Allocator without a parent does nothing.
+func (a *Allocator) Close() {
+	if a.parent == nil {
+		return
+	}
+	a.mu.Lock()
+	a.closed = true
+	stack := a.stack
+	a.stack = [maxShift + 1][][]byte{}
+	a.kept = 0
+	a.mu.Unlock()
+	for _, st := range stack {
+		for _, b := range st {
+			a.parent.free(b)
+		}
+	}
+}
+
+// Kept returns the bytes of free buffers a keeps on its stacks.
+func (a *Allocator) Kept() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.kept
 }

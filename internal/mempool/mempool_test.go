@@ -175,3 +175,56 @@ func TestPoison(t *testing.T) {
 		}
 	}
 }
+
+// TestChild checks that a child recycles its own buffers first, takes
+// from its parent when empty, passes the excess to the parent, and hands
+// everything to the parent once closed.
+func TestChild(t *testing.T) {
+	same := func(x, y []byte) bool { return unsafe.SliceData(x) == unsafe.SliceData(y) }
+	t.Run("own buffers first", func(t *testing.T) {
+		parent := New()
+		p := parent.Allocate(1000)
+		parent.Free(p)
+		c := NewChild(parent, 1<<20)
+		b := c.Allocate(1000)
+		if !same(b, p) {
+			t.Fatal("an empty child did not take its parent's free buffer")
+		}
+		c.Free(b)
+		if got := parent.Allocate(1000); same(got, b) {
+			t.Fatal("the parent handed out a buffer its child kept")
+		}
+		if got := c.Allocate(1000); !same(got, b) {
+			t.Fatal("the child did not reuse its own free buffer")
+		}
+	})
+	t.Run("excess to parent", func(t *testing.T) {
+		parent := New()
+		c := NewChild(parent, 1024)
+		x, y := c.Allocate(1000), c.Allocate(1000)
+		c.Free(x) // kept: 1024 bytes
+		c.Free(y) // over keep: to the parent
+		if got := parent.Allocate(1000); !same(got, y) {
+			t.Fatal("the buffer beyond the child's keep did not go to the parent")
+		}
+	})
+	t.Run("close", func(t *testing.T) {
+		parent := New()
+		c := NewChild(parent, 1<<20)
+		x, y := c.Allocate(1000), c.Allocate(3000)
+		c.Free(x)
+		c.Close()
+		if got := parent.Allocate(1000); !same(got, x) {
+			t.Fatal("Close did not hand the child's free buffers to the parent")
+		}
+		c.Free(y) // after Close: straight to the parent
+		if got := parent.Allocate(3000); !same(got, y) {
+			t.Fatal("a buffer freed after Close did not go to the parent")
+		}
+		z := c.Allocate(100) // a closed child still allocates
+		if len(z) != 100 {
+			t.Fatalf("Allocate after Close: len %d", len(z))
+		}
+		New().Close() // no parent: nothing to do
+	})
+}
