@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,4 +125,56 @@ func BenchmarkTensors(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkTwoReaders is the Go side of python/bench.py's two-thread
+// measurement: what two Python threads each calling gobsl.read_numpy
+// (workers=1) make Go do, without Python. Every op reads the file twice
+// one read after the other, then twice at once on two goroutines, and
+// reports how much faster the parallel pair was (x-speedup) and its CPU
+// time over the sequential pair's (cpu-ratio). Run it with -cpu 2.
+func BenchmarkTwoReaders(b *testing.B) {
+	path := benchFile(b)
+	read := func() {
+		o := tensorOptions{readOptions: readOptions{Workers: 1}, Representation: "ragged"}
+		r, err := openPatterns(context.Background(), []string{path}, &o.readOptions, nil)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		tr, err := newTensorReader(r, &o, nil)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer tr.close()
+		for {
+			tb, err := tr.next()
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if tb == nil {
+				return
+			}
+			tb.rb.Release()
+		}
+	}
+	var seqWall, parWall, seqCPU, parCPU time.Duration
+	for b.Loop() {
+		t0, c0 := time.Now(), cputime.Now()
+		read()
+		read()
+		seqWall += time.Since(t0)
+		seqCPU += cputime.Now() - c0
+		t0, c0 = time.Now(), cputime.Now()
+		var wg sync.WaitGroup
+		wg.Go(read)
+		wg.Go(read)
+		wg.Wait()
+		parWall += time.Since(t0)
+		parCPU += cputime.Now() - c0
+	}
+	b.ReportMetric(float64(seqWall)/float64(parWall), "x-speedup")
+	b.ReportMetric(float64(parCPU)/float64(seqCPU), "cpu-ratio")
 }
