@@ -151,7 +151,7 @@ func stateName(to trace.GoState, st trace.StateTransition) string {
 	return to.String()
 }
 
-// reportGoroutines prints, for each goroutine that ran at least least,
+// reportGoroutines prints, for each goroutine that ran for at least least,
 // its time in every state, longest first.
 func reportGoroutines(spent map[trace.GoID]map[string]time.Duration, least time.Duration, ms func(time.Duration) string) {
 	var ids []trace.GoID
