@@ -549,16 +549,8 @@ func gobsl_write(path *C.gobsl_cchar, in *C.struct_ArrowArrayStream, opts *C.gob
 	if err != nil {
 		return
 	}
-	w, err := tfxio.Create(C.GoString(path), r.Schema(), wo)
+	nrows, err := tfxio.WriteAll(context.Background(), C.GoString(path), r, wo)
 	if err != nil {
-		return
-	}
-	nrows, err := tfxio.Copy(context.Background(), w, r)
-	if err != nil {
-		w.Abort()
-		return
-	}
-	if err = w.Close(); err != nil {
 		return
 	}
 	if rows != nil {

@@ -61,18 +61,9 @@ func convertOnce(ctx context.Context, patterns []string, output string, ro ReadO
 		return 0, err
 	}
 	defer r.Release()
-	w, err := Create(output, r.Schema(), o.Write)
-	if err != nil {
-		return 0, err
-	}
 	var src array.RecordReader = r
 	if o.Rows != nil {
 		src = &iocount.Rows{RecordReader: r, Add: o.Rows}
 	}
-	n, err := Copy(ctx, w, src)
-	if err != nil {
-		w.Abort()
-		return 0, err
-	}
-	return n, w.Close()
+	return WriteAll(ctx, output, src, o.Write)
 }

@@ -47,6 +47,7 @@
 // [Create] returns a [Writer]. Output is written under a temporary name
 // and appears under its own name only when Close succeeds; Abort removes
 // it. [Copy] moves every batch of a reader into a writer, encoding
-// TFRecord output on all cores. [Convert] opens, creates and copies in one
-// call, as inspect convert does.
+// TFRecord output on all cores; [WriteAll] creates, copies and closes (or
+// aborts) in one call. [Convert] also opens the input, as inspect convert
+// does.
 package tfxio

@@ -70,16 +70,7 @@ func convert(t *testing.T, mem memory.Allocator, in []string, out string, ro Rea
 		return 0, err
 	}
 	defer r.Release()
-	w, err := Create(out, r.Schema(), wo)
-	if err != nil {
-		return 0, err
-	}
-	n, err := Copy(context.Background(), w, r)
-	if err != nil {
-		w.Abort()
-		return n, err
-	}
-	return n, w.Close()
+	return WriteAll(context.Background(), out, r, wo)
 }
 
 // sameMeaning compares records as parsed messages, unknown fields dropped

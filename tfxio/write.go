@@ -119,6 +119,22 @@ func Copy(ctx context.Context, w Writer, r array.RecordReader) (int64, error) {
 	return n, r.Err()
 }
 
+// WriteAll creates path with r's schema, copies every batch of r into it
+// and closes it; on error the output is aborted, so path appears only when
+// complete. It returns the number of rows.
+func WriteAll(ctx context.Context, path string, r array.RecordReader, opts WriteOptions) (int64, error) {
+	w, err := Create(path, r.Schema(), opts)
+	if err != nil {
+		return 0, err
+	}
+	n, err := Copy(ctx, w, r)
+	if err != nil {
+		w.Abort()
+		return 0, err
+	}
+	return n, w.Close()
+}
+
 type readerFrom interface {
 	readFrom(ctx context.Context, r array.RecordReader) (int64, error)
 }
