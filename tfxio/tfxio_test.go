@@ -343,9 +343,22 @@ func TestOutputAppearsOnlyWhenComplete(t *testing.T) {
 	recs[40] = []byte{0x0a, 0x05}
 	in := filepath.Join(dir, "in.tfrecord")
 	writeTFRecord(t, in, recs)
-	for _, out := range []string{"out.arrow", "out.arrows", "out.tfrecord.gz"} {
-		if _, err := convert(t, mem, []string{in}, filepath.Join(dir, out), ReadOptions{BatchSize: 8}, WriteOptions{}); err == nil {
-			t.Fatalf("%s: conversion of a bad record succeeded", out)
+	// Without a schema the first pass finds the bad record before any
+	// output exists; with the Arrow schema of the good records, writing
+	// fails after five batches and the output must be aborted.
+	good := filepath.Join(t.TempDir(), "good.tfrecord")
+	writeTFRecord(t, good, recs[:40])
+	r, err := Open(context.Background(), []string{good}, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := r.Schema()
+	r.Release()
+	for _, ro := range []ReadOptions{{BatchSize: 8}, {BatchSize: 8, ArrowSchema: schema}} {
+		for _, out := range []string{"out.arrow", "out.arrows", "out.tfrecord.gz"} {
+			if _, err := convert(t, mem, []string{in}, filepath.Join(dir, out), ro, WriteOptions{}); err == nil {
+				t.Fatalf("%s: conversion of a bad record succeeded", out)
+			}
 		}
 	}
 	entries, err := os.ReadDir(dir)
