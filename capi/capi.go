@@ -281,6 +281,14 @@ extern int gobsl_batch_array(gobsl_batch b, int64_t i, struct gobsl_array* out, 
 // most gobsl_batch_num_arrays): gobsl_batch_array for all of them in one call.
 extern int gobsl_batch_arrays(gobsl_batch b, struct gobsl_array* out, int64_t n, char** err);
 
+// gobsl_batch_bytes_format sets *fmt and *fmt_len to a Python struct
+// format that splits bytes array i into its values: "<" then "Ns" for each
+// value of N bytes, so struct.unpack_from(fmt, data) makes every value's
+// bytes object in one call (the Python package's object arrays). The text
+// is not NUL-terminated and stays valid until gobsl_batch_free. An array
+// that is not bytes is an error.
+extern int gobsl_batch_bytes_format(gobsl_batch b, int64_t i, char** fmt, int64_t* fmt_len, char** err);
+
 // gobsl_batch_free frees the batch; the pointers it handed out become invalid.
 extern void gobsl_batch_free(gobsl_batch b);
 
@@ -837,6 +845,31 @@ func gobsl_batch_arrays(b C.gobsl_batch, out *C.struct_gobsl_array, n C.int64_t,
 	return
 }
 
+//export gobsl_batch_bytes_format
+func gobsl_batch_bytes_format(b C.gobsl_batch, i C.int64_t, fmt **C.char, fmtLen *C.int64_t, errp **C.char) (rc C.int) {
+	var err error
+	defer finish(errp, &rc, &err)
+	tb, err := lookup[*tensorBatch](uintptr(b), "gobsl_batch")
+	if err != nil {
+		return
+	}
+	if fmt == nil || fmtLen == nil {
+		err = usagef("fmt or fmt_len is NULL")
+		return
+	}
+	if i < 0 || int(i) >= len(tb.arrays) {
+		err = usagef("array %d out of range: the batch has %d", i, len(tb.arrays))
+		return
+	}
+	f, err := tb.bytesFormat(int(i))
+	if err != nil {
+		return
+	}
+	*fmt = (*C.char)(unsafe.Pointer(unsafe.SliceData(f)))
+	*fmtLen = C.int64_t(len(f))
+	return
+}
+
 // fill describes array i in *out.
 func (tb *tensorBatch) fill(i int, out *C.struct_gobsl_array) {
 	a, c := &tb.arrays[i], &tb.c[i]
@@ -871,7 +904,7 @@ func gobsl_batch_free(b C.gobsl_batch) {
 	}
 	cgo.Handle(b).Delete()
 	tb.c.free()
-	tb.c, tb.arrays, tb.ts = nil, nil, nil
+	tb.c, tb.arrays, tb.ts, tb.formats = nil, nil, nil, nil
 	tb.rb.Release()
 }
 

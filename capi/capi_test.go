@@ -314,3 +314,32 @@ func TestProtoText(t *testing.T) {
 		t.Error("yaml accepted")
 	}
 }
+
+func TestBytesFormat(t *testing.T) {
+	tb := &tensorBatch{arrays: []flatArray{
+		{name: "n", dtype: tensors.Int64},
+		{name: "empty", dtype: tensors.Bytes, offsets: []int64{0}},
+		{name: "b", dtype: tensors.Bytes, offsets: []int64{0, 3, 3, 10, 1 << 40}},
+	}}
+	tests := []struct {
+		name string
+		i    int
+		want string
+	}{
+		{name: "NoValues", i: 1, want: "<"},
+		{name: "Lengths", i: 2, want: "<3s0s7s1099511627766s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 2 { // the second call is served from the batch
+				got, err := tb.bytesFormat(tt.i)
+				if err != nil || string(got) != tt.want {
+					t.Errorf("bytesFormat(%d) = %q, %v; want %q", tt.i, got, err, tt.want)
+				}
+			}
+		})
+	}
+	if _, err := tb.bytesFormat(0); err == nil || !strings.Contains(err.Error(), "not bytes") {
+		t.Errorf("bytesFormat of an int64 array: %v", err)
+	}
+}

@@ -125,6 +125,34 @@ type tensorBatch struct {
 	arrays []flatArray
 	rows   int64
 	c      cArrays // C copies of names and shapes, freed with the batch
+
+	mu      sync.Mutex
+	formats map[int][]byte // bytesFormat's results, by array
+}
+
+// bytesFormat returns the Python struct format of bytes array i ("<" then
+// "Ns" for each value of N bytes), made once and kept with the batch.
+func (tb *tensorBatch) bytesFormat(i int) ([]byte, error) {
+	a := &tb.arrays[i]
+	if a.dtype != tensors.Bytes {
+		return nil, usagef("array %d (%s) is %s, not bytes", i, a.name, a.dtype)
+	}
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if f, ok := tb.formats[i]; ok {
+		return f, nil
+	}
+	f := make([]byte, 1, 1+3*(len(a.offsets)-1))
+	f[0] = '<'
+	for j := 1; j < len(a.offsets); j++ {
+		f = strconv.AppendInt(f, a.offsets[j]-a.offsets[j-1], 10)
+		f = append(f, 's')
+	}
+	if tb.formats == nil {
+		tb.formats = make(map[int][]byte)
+	}
+	tb.formats[i] = f
+	return f, nil
 }
 
 // newTensorReader prepares the conversion of r's batches; it takes over r.

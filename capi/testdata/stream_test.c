@@ -597,7 +597,26 @@ static void test_tensors(const char* dir) {
         static const int size[] = {0, 1, 2, 4, 8, 1, 2, 4, 8, 2, 4, 8, 0};
         if (a.dtype == GOBSL_BYTES) {
           CHECK(a.offsets != NULL && a.offsets[elems] == a.nbytes, "%s: bytes offsets", a.name);
+          // The struct format: "<" then "Ns" for each value, N its length.
+          char* f = NULL;
+          int64_t flen = -1;
+          CHECK(gobsl_batch_bytes_format(b, i, &f, &flen, NULL) == GOBSL_OK && flen >= 1 && f[0] == '<',
+                "%s: bytes format", a.name);
+          int64_t at = 1;
+          for (int64_t v = 0; v < elems; v++) {
+            int64_t len = 0;
+            int digits = 0;
+            for (; at < flen && f[at] >= '0' && f[at] <= '9'; at++, digits++) len = len * 10 + (f[at] - '0');
+            CHECK(digits > 0 && at < flen && f[at] == 's' && len == a.offsets[v + 1] - a.offsets[v],
+                  "%s: bytes format value %" PRId64, a.name, v);
+            at++;
+          }
+          CHECK(at == flen, "%s: bytes format: %" PRId64 " of %" PRId64 " bytes read", a.name, at, flen);
         } else {
+          char* f = NULL;
+          int64_t flen = 0;
+          CHECK(gobsl_batch_bytes_format(b, i, &f, &flen, NULL) == GOBSL_EUSAGE, "%s: bytes format of numbers",
+                a.name);
           CHECK(a.nbytes == elems * size[a.dtype], "%s: %" PRId64 " bytes for %" PRId64 " elements", a.name, a.nbytes,
                 elems);
         }

@@ -135,6 +135,8 @@ _protos = {
     "gobsl_batch_num_arrays": (_c.c_int64, [_c.c_size_t]),
     "gobsl_batch_array": (_c.c_int, [_c.c_size_t, _c.c_int64, _c.POINTER(GobslArray), _errp]),
     "gobsl_batch_arrays": (_c.c_int, [_c.c_size_t, _c.POINTER(GobslArray), _c.c_int64, _errp]),
+    "gobsl_batch_bytes_format": (_c.c_int, [_c.c_size_t, _c.c_int64, _c.POINTER(_c.c_void_p),
+                                            _c.POINTER(_c.c_int64), _errp]),
     "gobsl_batch_free": (None, [_c.c_size_t]),
     "gobsl_stream_new": (_c.c_void_p, []),
     "gobsl_stream_delete": (None, [_c.c_void_p]),
