@@ -68,6 +68,7 @@ type BatchReader struct {
 	err      error
 	finished bool
 
+	pipe *decPipeline
 	// With one worker: the pipeline Next runs itself, and its context.
 	serial *decPipeline
 	ctx    context.Context
@@ -115,8 +116,12 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 		done:   make(chan struct{}),
 	}
 	r.refs.Store(1)
-	p := &decPipeline{src: src, size: ro.BatchSize, first: d}
-	p.idle = append(p.idle, &decJob{dec: d})
+	p := &decPipeline{src: src, size: ro.BatchSize, first: d, arenas: pool}
+	if p.arenas == nil {
+		p.arenas = mempool.Default()
+	}
+	p.idle = append(p.idle, p.newJob(d))
+	r.pipe = p
 	if ro.Workers == 1 {
 		r.serial, r.ctx = p, ctx
 		close(r.out)
@@ -161,6 +166,7 @@ func (r *BatchReader) Release() {
 		r.cur.Release()
 		r.cur = nil
 	}
+	r.pipe.freeArenas() // no goroutine of the reader runs now
 	if r.pool != nil {
 		r.pool.Close() // its free buffers, and those of batches released later, to the process's pool
 	}
@@ -223,8 +229,15 @@ type decPipeline struct {
 	err   error
 	first *Decoder
 
+	// arenas recycles the jobs' arenas through the reader's pool, so a
+	// new reader's jobs start with memory that is mapped and warm instead
+	// of growing fresh arenas (zeroed, and page-faulted after the runtime
+	// returned the last reader's to the OS).
+	arenas *mempool.Allocator
+
 	mu   sync.Mutex
 	idle []*decJob // a stack: the job put back last is taken first
+	all  []*decJob // every job made, to free their arenas at the end
 }
 
 // decJob is a decoder with a batch of records copied out of the source
@@ -251,10 +264,12 @@ func (p *decPipeline) read() (*decJob, error) {
 	}
 	j := p.get()
 	if j == nil {
-		// A new arena, sized like the last batch to spare regrowth.
-		j = &decJob{dec: p.first.Clone(), buf: make([]byte, 0, p.hint)}
+		j = p.newJob(p.first.Clone())
 	}
 	j.start, j.buf, j.ends = p.nread, j.buf[:0], j.ends[:0]
+	if cap(j.buf) < p.hint {
+		p.grow(j, p.hint) // sized like the largest batch so far, to spare regrowth
+	}
 	for len(j.ends) < p.size {
 		rec, err := p.src.Next()
 		if err != nil {
@@ -264,6 +279,9 @@ func (p *decPipeline) read() (*decJob, error) {
 				p.err = fmt.Errorf("example: reading record %d: %w", p.nread, err)
 			}
 			break
+		}
+		if len(j.buf)+len(rec) > cap(j.buf) {
+			p.grow(j, len(j.buf)+len(rec))
 		}
 		j.buf = append(j.buf, rec...)
 		j.ends = append(j.ends, len(j.buf))
@@ -296,6 +314,39 @@ func (p *decPipeline) decode(j *decJob) (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	return rb, nil
+}
+
+// newJob makes a job around dec; its arena comes with its first batch.
+func (p *decPipeline) newJob(dec *Decoder) *decJob {
+	j := &decJob{dec: dec}
+	p.mu.Lock()
+	p.all = append(p.all, j)
+	p.mu.Unlock()
+	return j
+}
+
+// grow gives j an arena of at least n bytes from the pool, keeping its
+// contents, and frees the old one.
+func (p *decPipeline) grow(j *decJob, n int) {
+	nb := p.arenas.Allocate(max(n, 2*cap(j.buf), 4096))[:len(j.buf)]
+	copy(nb, j.buf)
+	if cap(j.buf) > 0 {
+		p.arenas.Free(j.buf)
+	}
+	j.buf = nb
+}
+
+// freeArenas returns the jobs' arenas to the pool, once no job runs.
+func (p *decPipeline) freeArenas() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, j := range p.all {
+		if cap(j.buf) > 0 {
+			p.arenas.Free(j.buf)
+		}
+		j.buf, j.recs = nil, nil
+	}
+	p.all = nil
 }
 
 func (p *decPipeline) get() *decJob {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -83,4 +84,63 @@ func TestBatchReaderOwnPool(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestBatchReaderArenas checks that the arenas the records are copied
+// into come from the pool and go back to it when the reader is released,
+// so that the next reader starts with them instead of fresh memory.
+func TestBatchReaderArenas(t *testing.T) {
+	recs := synth.Taxi(4096, 5)
+	sc, err := NewScanner(DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Scan(recs); err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			read := func() map[*byte]bool {
+				r, err := NewBatchReader(&recSource{recs}, DecodeOptions{ArrowSchema: sc.ArrowSchema()}, ReaderOptions{BatchSize: 512, Workers: workers})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for r.Next() {
+				}
+				if err := r.Err(); err != nil {
+					t.Fatal(err)
+				}
+				arenas := map[*byte]bool{}
+				for _, j := range r.pipe.all { // no goroutine of r runs after Next returned false
+					if n := cap(j.buf); n > 0 {
+						if n&(n-1) != 0 {
+							t.Errorf("an arena of %d bytes: not one of the pool's", n)
+						}
+						arenas[unsafe.SliceData(j.buf[:1])] = true
+					}
+				}
+				if len(arenas) == 0 {
+					t.Fatal("no arena")
+				}
+				jobs := r.pipe.all
+				r.Release()
+				for _, j := range jobs {
+					if j.buf != nil {
+						t.Fatal("an arena was not freed by Release")
+					}
+				}
+				return arenas
+			}
+			first, second := read(), read()
+			reused := 0
+			for p := range second {
+				if first[p] {
+					reused++
+				}
+			}
+			if reused == 0 {
+				t.Errorf("none of the %d arenas of the second reader was one of the first's %d", len(second), len(first))
+			}
+		})
+	}
 }
