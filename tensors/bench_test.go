@@ -65,6 +65,39 @@ func BenchmarkConvert(b *testing.B) {
 	}
 }
 
+// BenchmarkConvertNulls converts a ragged tensor of a column with a null
+// (empty) row in every 8 (taxi's missing values): the null rows are
+// checked against the offsets.
+func BenchmarkConvertNulls(b *testing.B) {
+	const rows = 1 << 14
+	mem := memory.NewGoAllocator()
+	lb := array.NewLargeListBuilder(mem, arrow.PrimitiveTypes.Int64)
+	vb := lb.ValueBuilder().(*array.Int64Builder)
+	for r := range rows {
+		if r%8 == 3 {
+			lb.AppendNull()
+			continue
+		}
+		lb.Append(true)
+		vb.Append(int64(r))
+	}
+	col := lb.NewArray()
+	lb.Release()
+	defer col.Release()
+	rb := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "flat", Type: col.DataType(), Nullable: true}}, nil), []arrow.Array{col}, rows)
+	defer rb.Release()
+	a, err := NewAdapter(reps(b, map[string]string{"t": `ragged_tensor { feature_path { step: "flat" } }`}), rb.Schema())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.Convert(rb); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkWriteNPZ(b *testing.B) {
 	const rows, width = 1 << 14, 8
 	rb := benchBatch(rows, width)

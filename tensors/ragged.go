@@ -3,6 +3,7 @@ package tensors
 import (
 	"fmt"
 	"math"
+	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -241,13 +242,35 @@ func splitsOf(a arrow.Array, rows int) (offsets, error) {
 		return o, ErrSliced
 	}
 	if a.NullN() > 0 {
-		for r := range rows {
-			if a.IsNull(r) && o.at(r) != o.at(r+1) {
-				return o, errorf(ErrNull, "row %d is null but has %d values", r, o.at(r+1)-o.at(r))
-			}
+		if r := nonEmptyNull(a.NullBitmapBytes(), a.Data().Offset(), o, rows); r >= 0 {
+			return o, errorf(ErrNull, "row %d is null but has %d values", r, o.at(r+1)-o.at(r))
 		}
 	}
 	return o, nil
+}
+
+// nonEmptyNull returns the first of rows rows that is null (in the
+// validity bitmap bm, from bit off) but not empty in o, or -1. It reads
+// the bitmap a byte at a time where it can, visiting only its null bits.
+func nonEmptyNull(bm []byte, off int, o offsets, rows int) int {
+	for r := 0; r < rows; {
+		i := off + r
+		if i&7 == 0 && r+8 <= rows {
+			for z := ^bm[i>>3]; z != 0; z &= z - 1 {
+				k := r + bits.TrailingZeros8(z)
+				if o.at(k) != o.at(k+1) {
+					return k
+				}
+			}
+			r += 8
+			continue
+		}
+		if bm[i>>3]&(1<<(i&7)) == 0 && o.at(r) != o.at(r+1) {
+			return r
+		}
+		r++
+	}
+	return -1
 }
 
 // divide divides every split by d, which must divide them.
