@@ -120,7 +120,14 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 	if p.arenas == nil {
 		p.arenas = mempool.Default()
 	}
-	p.idle = append(p.idle, p.newJob(d))
+	if pool != nil && ro.Workers > 1 {
+		p.jobPools = pool
+	}
+	first := d
+	if p.jobPools != nil {
+		first = p.clone()
+	}
+	p.idle = append(p.idle, p.newJob(first))
 	r.pipe = p
 	if ro.Workers == 1 {
 		r.serial, r.ctx = p, ctx
@@ -167,6 +174,7 @@ func (r *BatchReader) Release() {
 		r.cur = nil
 	}
 	r.pipe.freeArenas() // no goroutine of the reader runs now
+	r.pipe.closePools()
 	if r.pool != nil {
 		r.pool.Close() // its free buffers, and those of batches released later, to the process's pool
 	}
@@ -235,6 +243,15 @@ type decPipeline struct {
 	// returned the last reader's to the OS).
 	arenas *mempool.Allocator
 
+	// jobPools, when set (the reader's own pool, with several workers),
+	// gives each job's decoder a child pool of its own: a batch's buffers
+	// go back to the pool of the decoder that wrote them, so that a core
+	// keeps writing into memory its cache holds, rather than into buffers
+	// the other core wrote last (two decoders sharing one pool moved
+	// their output's cache lines between the cores on every batch).
+	jobPools *mempool.Allocator
+	pools    []*mempool.Allocator
+
 	mu   sync.Mutex
 	idle []*decJob // a stack: the job put back last is taken first
 	all  []*decJob // every job made, to free their arenas at the end
@@ -264,7 +281,7 @@ func (p *decPipeline) read() (*decJob, error) {
 	}
 	j := p.get()
 	if j == nil {
-		j = p.newJob(p.first.Clone())
+		j = p.newJob(p.clone())
 	}
 	j.start, j.buf, j.ends = p.nread, j.buf[:0], j.ends[:0]
 	if cap(j.buf) < p.hint {
@@ -323,6 +340,32 @@ func (p *decPipeline) newJob(dec *Decoder) *decJob {
 	p.all = append(p.all, j)
 	p.mu.Unlock()
 	return j
+}
+
+// clone returns a decoder for a new job: with its own child of jobPools
+// when set.
+func (p *decPipeline) clone() *Decoder {
+	if p.jobPools == nil {
+		return p.first.Clone()
+	}
+	pool := mempool.NewChild(p.jobPools, mempool.DefaultKeep)
+	p.mu.Lock()
+	p.pools = append(p.pools, pool)
+	p.mu.Unlock()
+	o := p.first.opts
+	o.Allocator = pool
+	return p.first.plan.newDecoder(o)
+}
+
+// closePools hands the jobs' pools' buffers to the reader's pool, once no
+// job runs.
+func (p *decPipeline) closePools() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pool := range p.pools {
+		pool.Close()
+	}
+	p.pools = nil
 }
 
 // grow gives j an arena of at least n bytes from the pool, keeping its
