@@ -20,6 +20,7 @@ load from other processes spreads over all of them.
 
 import argparse
 import ctypes
+import itertools
 import os
 import re
 import shutil
@@ -143,7 +144,7 @@ def timed(fn, *args):
 
 
 # The two ways read_numpy returns bytes values in the two-thread measurement:
-# Python bytes objects (made under the GIL, ~70 ns each) and zero-copy arrays
+# Python bytes objects (made under the GIL, ~30 ns each) and zero-copy arrays
 # over Go's memory.
 THREAD_BYTES_AS = ("object", "offsets")
 
@@ -190,6 +191,8 @@ def main():
     ap.add_argument("--batch-size", type=int, default=1024)
     ap.add_argument("--benchtime", default="3x", help="go test -benchtime per run (default %(default)s)")
     ap.add_argument("--threads-only", action="store_true", help="only the two-thread measurement")
+    ap.add_argument("--thread-batch-sizes", default="1024",
+                    help="comma-separated batch sizes of the two-thread measurement (default %(default)s)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="gobsl-bench-")
     try:
@@ -199,6 +202,7 @@ def main():
         print("file: %d records, %.1f MB gzip; %d CPUs; load average %s; %s" % (
             records, size / 1e6, os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg()), gobsl.version()))
         bs = args.batch_size
+        thread_sizes = [int(x) for x in args.thread_batch_sizes.split(",")]
         cases = {}
         for w in (1, 0):
             cases["stream/workers=%d" % w] = (consume_stream, a, w, bs)
@@ -236,12 +240,12 @@ def main():
             for name, (fn, *fa) in cases.items():
                 keep(name, *timed(fn, *fa))
             for label, (fa, fb, sch) in (("gzip", (a, b, None)), ("plain", (plain_a, plain_b, schema))):
-                for bytes_as in THREAD_BYTES_AS:
-                    def one(p, sch=sch, bytes_as=bytes_as):
-                        for _ in gobsl.read_numpy(p, schema=sch, workers=1, batch_size=bs, representation="ragged",
+                for bytes_as, tbs in itertools.product(THREAD_BYTES_AS, thread_sizes):
+                    def one(p, sch=sch, bytes_as=bytes_as, tbs=tbs):
+                        for _ in gobsl.read_numpy(p, schema=sch, workers=1, batch_size=tbs, representation="ragged",
                                                   bytes_as=bytes_as):
                             pass
-                    key = "threads/%s/%s" % (label, bytes_as)
+                    key = "threads/%s/%s/%d" % (label, bytes_as, tbs)
                     keep_run(key + "/sequential", *timed(lambda: (one(fa), one(fb))))
                     wall, cpu, overlap = two_threads(one, fa, fb)
                     keep_run(key + "/parallel", wall, cpu)
@@ -254,15 +258,15 @@ def main():
             report_single(go, best, shares)
         print("Two files, read_numpy(representation=ragged, workers=1) each; cores = CPU time / wall time:")
         print()
-        print("| files | bytes_as | one thread, one file after the other: wall, CPU, cores "
+        print("| files | bytes_as | batch | one thread, one file after the other: wall, CPU, cores "
               "| two threads: wall, CPU, cores | speedup |")
-        print("| --- | --- | ---: | ---: | ---: |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
         for label, what in (("gzip", "gzip, schemaless"), ("plain", "uncompressed, with a schema")):
-            for bytes_as in THREAD_BYTES_AS:
-                key = "threads/%s/%s" % (label, bytes_as)
+            for bytes_as, tbs in itertools.product(THREAD_BYTES_AS, thread_sizes):
+                key = "threads/%s/%s/%d" % (label, bytes_as, tbs)
                 (sw, sc), (pw, pc) = best[key + "/sequential"], best[key + "/parallel"]
-                print("| %s | %s | %.3f s, %.3f s, %.2f | %.3f s, %.3f s, %.2f | %.2fx |" % (
-                    what, bytes_as, sw, sc, sc / sw, pw, pc, pc / pw, sw / pw))
+                print("| %s | %s | %d | %.3f s, %.3f s, %.2f | %.3f s, %.3f s, %.2f | %.2fx |" % (
+                    what, bytes_as, tbs, sw, sc, sc / sw, pw, pc, pc / pw, sw / pw))
         print()
         print("The two threads' calls overlapped %s of the shorter one (GIL released)." % ", ".join(
             "%.0f%%" % (100 * o) for o in overlaps))

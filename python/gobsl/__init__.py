@@ -226,7 +226,11 @@ def read_numpy(source, *, schema=None, representation=None, bytes_as="object", *
     representation: "auto" (default: from the schema's features and tensor
     representations, or without a schema list columns as sparse tensors, as
     tfx-bsl) or "ragged" (list columns as ragged tensors: zero-copy).
-    The other options are open_stream's.
+    The other options are open_stream's. Every batch costs Python a few
+    microseconds an array under the GIL, and two threads make that cost
+    more (the interpreter's memory moves between the cores): with small
+    records read from several threads, batch_size=4096 rather than the
+    default 1024 goes faster (python/BENCHMARKS.part.md).
     """
     import numpy as np
 
