@@ -23,12 +23,10 @@ func (s *recSource) Next() ([]byte, error) {
 	return r, nil
 }
 
-// TestBatchReaderOwnPool checks that a BatchReader with the default
-// allocator recycles through a pool of its own (so that readers running in
-// parallel do not trade buffers), which keeps the buffers of its released
-// batches until the reader is released and then hands them to the
-// process's pool; with an allocator of the caller's, there is no pool.
-func TestBatchReaderOwnPool(t *testing.T) {
+// taxiScanned returns 4096 taxi records and a Scanner that has seen them
+// (for their Arrow schema).
+func taxiScanned(t *testing.T) ([][]byte, *Scanner) {
+	t.Helper()
 	recs := synth.Taxi(4096, 5)
 	sc, err := NewScanner(DecodeOptions{})
 	if err != nil {
@@ -37,6 +35,16 @@ func TestBatchReaderOwnPool(t *testing.T) {
 	if err := sc.Scan(recs); err != nil {
 		t.Fatal(err)
 	}
+	return recs, sc
+}
+
+// TestBatchReaderOwnPool checks that a BatchReader with the default
+// allocator recycles through a pool of its own (so that readers running in
+// parallel do not trade buffers), which keeps the buffers of its released
+// batches until the reader is released and then hands them to the
+// process's pool; with an allocator of the caller's, there is no pool.
+func TestBatchReaderOwnPool(t *testing.T) {
+	recs, sc := taxiScanned(t)
 	for _, workers := range []int{1, 2} {
 		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
 			r, err := NewBatchReader(&recSource{recs}, DecodeOptions{ArrowSchema: sc.ArrowSchema()}, ReaderOptions{BatchSize: 512, Workers: workers})
@@ -104,14 +112,7 @@ func TestBatchReaderOwnPool(t *testing.T) {
 // into come from the pool and go back to it when the reader is released,
 // so that the next reader starts with them instead of fresh memory.
 func TestBatchReaderArenas(t *testing.T) {
-	recs := synth.Taxi(4096, 5)
-	sc, err := NewScanner(DecodeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sc.Scan(recs); err != nil {
-		t.Fatal(err)
-	}
+	recs, sc := taxiScanned(t)
 	for _, workers := range []int{1, 2} {
 		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
 			read := func() map[*byte]bool {
