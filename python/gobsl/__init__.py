@@ -177,7 +177,6 @@ def _bytes_objects(np, owner, i, a, count):
     return out
 
 
-_INT64_P = ctypes.POINTER(ctypes.c_int64)
 _NP_DTYPES = {}
 _FROMITER_OBJECT = False
 _TYPESTR = {1: "|i1", 2: "=i2", 3: "=i4", 4: "=i8", 5: "|u1", 6: "=u2", 7: "=u4", 8: "=u8",

@@ -111,6 +111,29 @@ class ReadNumpyTest(unittest.TestCase):
         self.assertIsNone(ref(), "the Go batch outlives its arrays")
         self.assertTrue(keep.size > 0)
 
+    def test_bytes_objects_without_fromiter(self):
+        # NumPy before 1.23 cannot make object arrays with fromiter: the
+        # fallback must give the same arrays.
+        path = os.path.join(testdata(), "edge.tfrecord")
+        want = list(gobsl.read_numpy(path))
+        self.assertTrue(gobsl._FROMITER_OBJECT or np.lib.NumpyVersion(np.__version__) < "1.23.0")
+        saved = gobsl._FROMITER_OBJECT
+        gobsl._FROMITER_OBJECT = False
+        try:
+            got = list(gobsl.read_numpy(path))
+        finally:
+            gobsl._FROMITER_OBJECT = saved
+        self.assertEqual(len(got), len(want))
+        for g, w in zip(got, want):
+            self.assertEqual(sorted(g), sorted(w))
+            for name in w:
+                self.assertEqual(g[name].dtype, w[name].dtype, name)
+                self.assertEqual(g[name].shape, w[name].shape, name)
+                if w[name].dtype == object:
+                    self.assertEqual(g[name].tolist(), w[name].tolist(), name)
+                else:  # bit for bit (NaNs)
+                    self.assertEqual(g[name].tobytes(), w[name].tobytes(), name)
+
     def test_bytes_as_offsets(self):
         path = os.path.join(testdata(), "edge.tfrecord")
         for rep in ("auto", "ragged"):
