@@ -124,7 +124,9 @@ func decodeIndependent(b *testing.B, recs [][]byte, o example.DecodeOptions, tot
 	decs := make([]*example.Decoder, workers)
 	for i := range decs {
 		o := o // a pool of its own: nothing shared
-		o.Allocator = mempool.NewChild(mempool.Default(), mempool.DefaultKeep)
+		pool := mempool.NewChild(mempool.Default(), mempool.DefaultKeep)
+		defer pool.Close() // its buffers back to the process's pool, as a reader's
+		o.Allocator = pool
 		d, err := o.NewDecoder()
 		if err != nil {
 			b.Fatal(err)
