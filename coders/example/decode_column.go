@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gobsl/gobsl/internal/mempool"
 )
 
 // decSet holds the columns of one namespace: context (or tf.Example)
@@ -279,6 +281,42 @@ func (d *Decoder) bitmap(valid []byte, n, nulls int) *memory.Buffer {
 	b := d.buffer((n + 7) >> 3)
 	copy(b.Bytes(), valid)
 	return b
+}
+
+// releaseScratch gives the columns' scratch memory back to the decoder's
+// pool (the memory that hand-overs took from it, and anything else shaped
+// like the pool's buffers), so that the next decoder made from the pool
+// starts with it instead of growing its own. The decoder must not be used
+// afterwards. Scratch never backs a batch's buffer: a hand-over replaces
+// it, and every other buffer is a copy.
+func (d *Decoder) releaseScratch() {
+	if d.pool == nil {
+		return
+	}
+	for _, s := range []*decSet{&d.ctx, &d.seq} {
+		for _, c := range s.byName {
+			freeScratch(d.pool, &c.offs)
+			freeScratch(d.pool, &c.valid)
+			freeScratch(d.pool, &c.soffs)
+			freeScratch(d.pool, &c.svalid)
+			freeScratch(d.pool, &c.i64)
+			freeScratch(d.pool, &c.f32)
+			freeScratch(d.pool, &c.boffs)
+			freeScratch(d.pool, &c.bdata)
+		}
+	}
+}
+
+// freeScratch frees *s to pool (which keeps it only if it has the shape
+// of one of its buffers) and clears *s.
+func freeScratch[T int64 | byte](pool *mempool.Allocator, s *[]T) {
+	p := *s
+	*s = nil
+	if cap(p) == 0 {
+		return
+	}
+	var zero T
+	pool.Free(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p))), cap(p)*int(unsafe.Sizeof(zero))))
 }
 
 // handOver returns an Arrow buffer holding the first n elements of the

@@ -379,7 +379,8 @@ func (p *decPipeline) grow(j *decJob, n int) {
 	j.buf = nb
 }
 
-// freeArenas returns the jobs' arenas to the pool, once no job runs.
+// freeArenas returns the jobs' arenas, and their decoders' scratch
+// memory, to the pools, once no job runs.
 func (p *decPipeline) freeArenas() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -388,6 +389,7 @@ func (p *decPipeline) freeArenas() {
 			p.arenas.Free(j.buf)
 		}
 		j.buf, j.recs = nil, nil
+		j.dec.releaseScratch()
 	}
 	p.all = nil
 }

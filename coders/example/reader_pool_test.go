@@ -110,7 +110,8 @@ func TestBatchReaderOwnPool(t *testing.T) {
 
 // TestBatchReaderArenas checks that the arenas the records are copied
 // into come from the pool and go back to it when the reader is released,
-// so that the next reader starts with them instead of fresh memory.
+// with the decoders' scratch memory, so that the next reader starts with
+// them instead of fresh memory.
 func TestBatchReaderArenas(t *testing.T) {
 	recs, sc := taxiScanned(t)
 	for _, workers := range []int{1, 2} {
@@ -142,6 +143,11 @@ func TestBatchReaderArenas(t *testing.T) {
 				for _, j := range jobs {
 					if j.buf != nil {
 						t.Fatal("an arena was not freed by Release")
+					}
+					for name, c := range j.dec.ctx.byName {
+						if c.offs != nil || c.valid != nil || c.i64 != nil || c.f32 != nil || c.boffs != nil || c.bdata != nil {
+							t.Fatalf("column %s: scratch memory not given back by Release", name)
+						}
 					}
 				}
 				return arenas
