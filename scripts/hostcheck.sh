@@ -16,9 +16,20 @@
 # and at times gives one vCPU half the speed of the other for many minutes:
 # run it next to the measurement it qualifies.
 #
-#   scripts/hostcheck.sh [ROUNDS]        (default 3)
+# With --reader, each round also runs one 2-worker reader in one process
+# (not pinned) and prints its speed-up over the faster CPU alone and its
+# share of the bound: what the pipeline keeps of what the machine gives two
+# readers that share nothing. Only rounds whose bound is near 2 say much
+# about the reader.
+#
+#   scripts/hostcheck.sh [--reader] [ROUNDS]        (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+reader=
+if [[ ${1:-} == --reader ]]; then
+  reader=1
+  shift
+fi
 rounds=${1:-3}
 bin=$(mktemp -d)/example.test
 trap 'rm -rf "$(dirname "$bin")"' EXIT
@@ -34,11 +45,19 @@ for ((i = 1; i <= rounds; i++)); do
   run 0 >"$p0" &
   p1=$(run 1)
   wait
-  awk -v a0="$a0" -v a1="$a1" -v p0="$(cat "$p0")" -v p1="$p1" 'BEGIN {
+  w2=0
+  if [[ -n $reader ]]; then
+    w2=$(cd coders/example && "$bin" -test.run '^$' -test.bench 'BenchmarkBatchReader$/shape=taxi/workers=2' \
+      -test.benchtime 50x -test.cpu 2 | awk '/ns\/op/ {print $3 / 64}')
+  fi
+  awk -v a0="$a0" -v a1="$a1" -v p0="$(cat "$p0")" -v p1="$p1" -v w2="$w2" 'BEGIN {
     fast = a0 < a1 ? a0 : a1
     slow = a0 < a1 ? a1 : a0
     pair = 1 / p0 + 1 / p1
-    printf "alone: CPU 0 %.0f, CPU 1 %.0f us/batch; together: %.0f and %.0f us/batch; bound %.2fx over the faster CPU, %.2fx over the slower\n",
-      a0 / 1e3, a1 / 1e3, p0 / 1e3, p1 / 1e3, pair * fast, pair * slow }'
+    printf "alone: CPU 0 %.0f, CPU 1 %.0f us/batch; together: %.0f and %.0f us/batch; bound %.2fx over the faster CPU, %.2fx over the slower",
+      a0 / 1e3, a1 / 1e3, p0 / 1e3, p1 / 1e3, pair * fast, pair * slow
+    if (w2 > 0)
+      printf "; one 2-worker reader %.0f us/batch: %.2fx, %.2f of the bound", w2 / 1e3, fast / w2, fast / w2 / (pair * fast)
+    printf "\n" }'
   rm -f "$p0"
 done
