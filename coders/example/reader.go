@@ -173,8 +173,7 @@ func (r *BatchReader) Release() {
 		r.cur.Release()
 		r.cur = nil
 	}
-	r.pipe.freeArenas() // no goroutine of the reader runs now
-	r.pipe.closePools()
+	r.pipe.release() // no goroutine of the reader runs now
 	if r.pool != nil {
 		r.pool.Close() // its free buffers, and those of batches released later, to the process's pool
 	}
@@ -250,7 +249,6 @@ type decPipeline struct {
 	// the other core wrote last (two decoders sharing one pool moved
 	// their output's cache lines between the cores on every batch).
 	jobPools *mempool.Allocator
-	pools    []*mempool.Allocator
 
 	mu   sync.Mutex
 	idle []*decJob // a stack: the job put back last is taken first
@@ -348,24 +346,9 @@ func (p *decPipeline) clone() *Decoder {
 	if p.jobPools == nil {
 		return p.first.Clone()
 	}
-	pool := mempool.NewChild(p.jobPools, mempool.DefaultKeep)
-	p.mu.Lock()
-	p.pools = append(p.pools, pool)
-	p.mu.Unlock()
 	o := p.first.opts
-	o.Allocator = pool
+	o.Allocator = mempool.NewChild(p.jobPools, mempool.DefaultKeep)
 	return p.first.plan.newDecoder(o)
-}
-
-// closePools hands the jobs' pools' buffers to the reader's pool, once no
-// job runs.
-func (p *decPipeline) closePools() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, pool := range p.pools {
-		pool.Close()
-	}
-	p.pools = nil
 }
 
 // grow gives j an arena of at least n bytes from the pool, keeping its
@@ -379,9 +362,10 @@ func (p *decPipeline) grow(j *decJob, n int) {
 	j.buf = nb
 }
 
-// freeArenas returns the jobs' arenas, and their decoders' scratch
-// memory, to the pools, once no job runs.
-func (p *decPipeline) freeArenas() {
+// release returns the jobs' arenas, and their decoders' scratch memory,
+// to the pools, and closes the decoders' own pools (handing their buffers
+// to the reader's), once no job runs.
+func (p *decPipeline) release() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, j := range p.all {
@@ -390,6 +374,9 @@ func (p *decPipeline) freeArenas() {
 		}
 		j.buf, j.recs = nil, nil
 		j.dec.releaseScratch()
+		if p.jobPools != nil {
+			j.dec.pool.Close() // a child of jobPools, made by clone
+		}
 	}
 	p.all = nil
 }

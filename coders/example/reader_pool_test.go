@@ -63,9 +63,14 @@ func TestBatchReaderOwnPool(t *testing.T) {
 			}
 			// With several workers, each decoder has a pool of its own
 			// under the reader's, which gets the batches it made back.
-			pools := append([]*mempool.Allocator{r.pool}, r.pipe.pools...)
-			if (workers > 1) != (len(r.pipe.pools) > 0) {
-				t.Fatalf("%d workers, %d decoder pools", workers, len(r.pipe.pools))
+			pools := []*mempool.Allocator{r.pool}
+			for _, j := range r.pipe.all {
+				if j.dec.pool != r.pool {
+					pools = append(pools, j.dec.pool)
+				}
+			}
+			if (workers > 1) != (len(pools) > 1) {
+				t.Fatalf("%d workers, %d decoder pools", workers, len(pools)-1)
 			}
 			// The decoders' pools (with one worker, the reader's) hold the
 			// released batches' buffers; a decoder may have made none.
