@@ -31,12 +31,13 @@ type ReaderOptions struct {
 	// be shorter); default 1024.
 	BatchSize int
 
-	// Workers is the number of goroutines decoding batches; default
-	// GOMAXPROCS. At most 2*Workers batches are decoded or waiting at a
-	// time, besides the one returned by RecordBatch. With 1, Next reads
-	// and decodes each batch itself, on the caller's goroutine, so that a
-	// reader uses one core: several single-worker readers in parallel
-	// (say, Python threads) then share the cores without contention.
+	// Workers is the number of goroutines decoding batches, the
+	// caller's included (Next decodes too); default GOMAXPROCS. At most
+	// 2*Workers batches are decoded or waiting at a time, besides the one
+	// returned by RecordBatch. With 1, Next reads and decodes each batch
+	// itself and no goroutine runs, so that a reader uses one core:
+	// several single-worker readers in parallel (say, Python threads)
+	// then share the cores without contention.
 	Workers int
 
 	// Context, if set, stops the reader when done: Next then returns
@@ -44,12 +45,16 @@ type ReaderOptions struct {
 	Context context.Context
 }
 
-// errReleased stops the pipeline when the reader is released.
-var errReleased = errors.New("example: BatchReader released")
-
 // BatchReader decodes records from a [RecordSource] into record batches
 // of one fixed schema, decoding several batches in parallel and returning
 // them in input order. It implements [array.RecordReader].
+//
+// Next decodes batches itself, on the caller's goroutine, while the batch
+// it returns next is still being decoded: a reader of n workers runs n-1
+// goroutines of its own, which read and decode ahead. A caller that only
+// passes the batches on thus keeps all n cores decoding with no batch
+// handed between goroutines, and one that does heavy work per batch gets
+// n-1 cores decoding for it meanwhile.
 //
 // Errors are returned by Err once Next returns false; a [*RecordError]
 // carries the index of the record among all records read. Release stops
@@ -59,19 +64,12 @@ type BatchReader struct {
 	refs   atomic.Int64
 	schema *arrow.Schema
 	pool   *mempool.Allocator // the reader's own recycling pool, by default
-	cancel context.CancelCauseFunc
-	out    chan arrow.RecordBatch
-	done   chan struct{}
-	runErr error // set before done is closed
+	pull   *ordered.Puller[*decJob, arrow.RecordBatch]
+	pipe   *decPipeline
 
 	cur      arrow.RecordBatch
 	err      error
 	finished bool
-
-	pipe *decPipeline
-	// With one worker: the pipeline Next runs itself, and its context.
-	serial *decPipeline
-	ctx    context.Context
 }
 
 var _ array.RecordReader = (*BatchReader)(nil)
@@ -107,14 +105,7 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	r := &BatchReader{
-		pool:   pool,
-		schema: schema,
-		cancel: cancel,
-		out:    make(chan arrow.RecordBatch),
-		done:   make(chan struct{}),
-	}
+	r := &BatchReader{pool: pool, schema: schema}
 	r.refs.Store(1)
 	p := &decPipeline{src: src, size: ro.BatchSize, first: d, arenas: pool}
 	if p.arenas == nil {
@@ -129,25 +120,7 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 	}
 	p.idle = append(p.idle, p.newJob(first))
 	r.pipe = p
-	if ro.Workers == 1 {
-		r.serial, r.ctx = p, ctx
-		close(r.out)
-		close(r.done)
-		return r, nil
-	}
-	go func() {
-		defer close(r.done)
-		defer close(r.out)
-		r.runErr = ordered.Map(ctx, ro.Workers, p.read, p.decode, func(rb arrow.RecordBatch) error {
-			select {
-			case r.out <- rb:
-				return nil
-			case <-ctx.Done():
-				rb.Release()
-				return context.Cause(ctx)
-			}
-		})
-	}()
+	r.pull = ordered.NewPuller(ctx, ro.Workers, p.read, p.decode)
 	return r, nil
 }
 
@@ -164,11 +137,7 @@ func (r *BatchReader) Release() {
 	if n > 0 {
 		return
 	}
-	r.cancel(errReleased)
-	for rb := range r.out {
-		rb.Release()
-	}
-	<-r.done
+	r.pull.Close()
 	if r.cur != nil {
 		r.cur.Release()
 		r.cur = nil
@@ -192,25 +161,15 @@ func (r *BatchReader) Next() bool {
 	if r.finished {
 		return false
 	}
-	if p := r.serial; p != nil {
-		rb, err := ordered.Step(r.ctx, p.read, p.decode)
-		if err == nil {
-			r.cur = rb
-			return true
-		}
-		r.finished = true
-		if err != io.EOF {
-			r.err = err
-		}
-		return false
-	}
-	if rb, ok := <-r.out; ok {
+	rb, err := r.pull.Next()
+	if err == nil {
 		r.cur = rb
 		return true
 	}
 	r.finished = true
-	<-r.done
-	r.err = r.runErr
+	if err != io.EOF {
+		r.err = err
+	}
 	return false
 }
 
@@ -256,8 +215,8 @@ type decPipeline struct {
 }
 
 // decJob is a decoder with a batch of records copied out of the source
-// into its arena. ordered.Map runs read and decode of a batch on the same
-// goroutine, which puts its job back just before it reads the next batch:
+// into its arena. ordered.Puller runs read and decode of a batch on the
+// same goroutine, which puts its job back just before it reads the next batch:
 // as idle jobs form a stack, it usually takes the same job again, so a
 // core keeps decoding with its own decoder, arena and scratch memory,
 // warm in its cache, rather than with the other core's. (A sync.Pool
@@ -272,7 +231,7 @@ type decJob struct {
 	recs  [][]byte
 }
 
-// read is the source of ordered.Map: it copies the next batch of records.
+// read is the source of the Puller: it copies the next batch of records.
 func (p *decPipeline) read() (*decJob, error) {
 	if p.err != nil {
 		return nil, p.err
@@ -316,7 +275,7 @@ func (p *decPipeline) read() (*decJob, error) {
 	return j, nil
 }
 
-// decode is the function of ordered.Map: it runs on the workers.
+// decode is the Puller's function: it runs on the workers.
 func (p *decPipeline) decode(j *decJob) (arrow.RecordBatch, error) {
 	rb, err := j.dec.Decode(j.recs)
 	start := j.start

@@ -131,19 +131,6 @@ func Map[T, U any](ctx context.Context, workers int, src func() (T, error), fn f
 	return err
 }
 
-// Step is one step of a serial Map, for callers that pull results one at
-// a time on their own goroutine: it checks ctx, reads an item from src and
-// applies fn to it. It returns src's io.EOF at the end; a panic in src or
-// fn becomes an error wrapping [ErrPanic].
-func Step[T, U any](ctx context.Context, src func() (T, error), fn func(T) (U, error)) (U, error) {
-	if ctx.Err() != nil {
-		var zero U
-		return zero, context.Cause(ctx)
-	}
-	out, _, err := step(src, fn)
-	return out, err
-}
-
 // step reads an item from src and applies fn to it; end reports that the
 // error is src's io.EOF (so that an io.EOF from fn is not taken for the
 // end of the input).

@@ -243,25 +243,3 @@ func TestMapRunsEveryInput(t *testing.T) {
 		}
 	}
 }
-
-func TestStep(t *testing.T) {
-	src := counter(2)
-	double := func(i int) (int, error) { return 2 * i, nil }
-	for want := range 2 {
-		got, err := Step(context.Background(), src, double)
-		if err != nil || got != 2*want {
-			t.Fatalf("step %d: got %d, %v; want %d, nil", want, got, err, 2*want)
-		}
-	}
-	if _, err := Step(context.Background(), src, double); err != io.EOF {
-		t.Fatalf("after the last item: err = %v, want io.EOF", err)
-	}
-	if _, err := Step(context.Background(), counter(1), func(int) (int, error) { panic("boom") }); !errors.Is(err, ErrPanic) {
-		t.Fatalf("panic in fn: err = %v, want ErrPanic", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := Step(ctx, counter(1), double); !errors.Is(err, context.Canceled) {
-		t.Fatalf("canceled: err = %v, want context.Canceled", err)
-	}
-}
