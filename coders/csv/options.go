@@ -69,7 +69,8 @@ type Options struct {
 	// no limit but that of 1 GiB on a record.
 	MaxFieldSize int
 
-	// Workers split and convert batches in parallel; 0 means GOMAXPROCS.
+	// Workers split and convert batches in parallel (a Reader's Next is
+	// one of them); 0 means GOMAXPROCS.
 	Workers int
 
 	// Allocator for Arrow buffers; nil means memory.DefaultAllocator.

@@ -20,8 +20,9 @@ import (
 // [array.RecordReader]: call Next until it returns false, then Err, and
 // Release it.
 //
-// Records are found on one goroutine and split into fields and converted
-// on Options.Workers others, in order.
+// Records are found, split into fields and converted on Options.Workers
+// goroutines, the caller's included: Next converts batches itself while
+// the one it returns next is being converted elsewhere.
 type Reader struct {
 	refs  atomic.Int64
 	cfg   *config
@@ -29,12 +30,8 @@ type Reader struct {
 	sc    *scanner
 	names []string
 
-	started bool
-	closed  bool
-	cancel  context.CancelFunc
-	out     chan arrow.RecordBatch
-	done    chan struct{}
-	runErr  error // set before out is closed
+	pull   *ordered.Puller[*batch, arrow.RecordBatch] // made by the first Next
+	closed bool
 
 	cur arrow.RecordBatch
 	err error
@@ -158,12 +155,8 @@ func (r *Reader) Release() {
 		r.cur.Release()
 		r.cur = nil
 	}
-	if r.started && !r.closed {
-		r.cancel()
-		for rb := range r.out {
-			rb.Release()
-		}
-		<-r.done
+	if r.pull != nil {
+		r.pull.Close()
 	}
 	r.closed = true
 }
@@ -178,13 +171,14 @@ func (r *Reader) Next() bool {
 	if r.closed {
 		return false
 	}
-	if !r.started {
+	if r.pull == nil {
 		r.start()
 	}
-	rb, ok := <-r.out
-	if !ok {
-		<-r.done
-		r.err = r.runErr
+	rb, err := r.pull.Next()
+	if err != nil {
+		if err != io.EOF {
+			r.err = err
+		}
 		r.closed = true
 		return false
 	}
@@ -192,14 +186,9 @@ func (r *Reader) Next() bool {
 	return true
 }
 
-// start runs the pipeline: the scanner fills batches, workers convert
-// them, and Next receives them in order.
+// start runs the pipeline: the scanner fills batches and workers convert
+// them, and Next returns them in order.
 func (r *Reader) start() {
-	r.started = true
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	r.out = make(chan arrow.RecordBatch)
-	r.done = make(chan struct{})
 	cfg := r.cfg
 	src := func() (*batch, error) {
 		b, _ := r.batches.Get().(*batch)
@@ -221,18 +210,5 @@ func (r *Reader) start() {
 		r.batches.Put(b)
 		return rb, err
 	}
-	sink := func(rb arrow.RecordBatch) error {
-		select {
-		case r.out <- rb:
-			return nil
-		case <-ctx.Done():
-			rb.Release()
-			return ctx.Err()
-		}
-	}
-	go func() {
-		defer close(r.done)
-		r.runErr = ordered.Map(ctx, cfg.workers, src, convert, sink)
-		close(r.out)
-	}()
+	r.pull = ordered.NewPuller(context.Background(), cfg.workers, src, convert)
 }
