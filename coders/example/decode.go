@@ -74,6 +74,7 @@ type Decoder struct {
 	ctx     decSet             // context (or tf.Example) features
 	seq     decSet             // feature lists
 	batch   int                // batch counter, to reset columns lazily
+	size    int                // records in the batch
 	idx     int                // index in the batch of the record being decoded
 	rec     int                // serial number of that record in the Decoder's life
 	store   bool               // write rows and values (false in a Scanner)
@@ -141,7 +142,7 @@ func (d *Decoder) ArrowSchema() (*arrow.Schema, error) {
 // the smallest name. With [List] or [Binary] types, a batch with more
 // than 2^31-1 values or bytes in a column fails too.
 func (d *Decoder) Decode(records [][]byte) (arrow.RecordBatch, error) {
-	d.startBatch()
+	d.startBatch(len(records))
 	for i, r := range records {
 		if err := d.record(i, r); err != nil {
 			return nil, err

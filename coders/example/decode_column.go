@@ -25,13 +25,15 @@ type decSet struct {
 	first   *decCol            // guess for the first map entry of a record
 	ignored int                // names cached as ignored
 	utf8    bool               // schemaless: bytes values must be UTF-8
+	pool    *mempool.Allocator // the Decoder's pool, if a recycling one: see reserve
 }
 
 // decMaxIgnored bounds the names remembered as not in a fixed schema.
 const decMaxIgnored = 4096
 
-func (s *decSet) init(p *decPlan, seq bool) {
+func (s *decSet) init(p *decPlan, seq bool, pool *mempool.Allocator) {
 	s.seq = seq
+	s.pool = pool
 	s.fixed = p.schema != nil
 	s.byName = map[string]*decCol{}
 	specs := p.ctx
@@ -39,7 +41,7 @@ func (s *decSet) init(p *decPlan, seq bool) {
 		specs = p.seq
 	}
 	for _, sp := range specs {
-		c := newDecCol(sp.name, seq)
+		c := newDecCol(sp.name, seq, pool)
 		c.fixed = true
 		c.kind = sp.kind
 		c.dtype = sp.dtype
@@ -82,12 +84,13 @@ type decCol struct {
 	name   string
 	nameOK bool // name is valid UTF-8, so an equal map key needs no check
 	seq    bool
-	fixed  bool           // kind fixed by a schema (KindUnset: a null column)
-	ignore bool           // not in the fixed schema: validate only
-	utf8   bool           // bytes values must be valid UTF-8
-	kind   Kind           // value kind; KindUnset while untyped
-	dtype  arrow.DataType // fixed type, nil without a schema
-	next   *decCol        // guess for the map entry that follows this one
+	fixed  bool               // kind fixed by a schema (KindUnset: a null column)
+	ignore bool               // not in the fixed schema: validate only
+	utf8   bool               // bytes values must be valid UTF-8
+	kind   Kind               // value kind; KindUnset while untyped
+	dtype  arrow.DataType     // fixed type, nil without a schema
+	next   *decCol            // guess for the map entry that follows this one
+	pool   *mempool.Allocator // grows the scratch slices below: see reserve
 
 	batch   int // batch in which the column was last reset
 	rec     int // serial of the last record that had this name
@@ -116,15 +119,19 @@ type decCol struct {
 	pendUTF8 bool
 }
 
-func newDecCol(name string, seq bool) *decCol {
-	return &decCol{name: name, nameOK: utf8.ValidString(name), seq: seq, batch: -1, rec: -1, typedAt: -1}
+func newDecCol(name string, seq bool, pool *mempool.Allocator) *decCol {
+	return &decCol{name: name, nameOK: utf8.ValidString(name), seq: seq, pool: pool, batch: -1, rec: -1, typedAt: -1}
 }
 
-// reset empties the column for a new batch, keeping its memory.
-func (c *decCol) reset() {
+// reset empties the column for a new batch of n records, keeping its
+// memory, with room for the rows' offsets and validity.
+func (c *decCol) reset(n int) {
 	c.rows, c.nulls, c.snulls = 0, 0, 0
-	c.offs = append(c.offs[:0], 0)
+	c.offs = c.offs[:0]
+	reserve(c.pool, &c.offs, n+1)
+	c.offs = append(c.offs, 0)
 	c.valid = c.valid[:0]
+	reserve(c.pool, &c.valid, (n+7)>>3)
 	c.soffs = append(c.soffs[:0], 0)
 	c.svalid = c.svalid[:0]
 	c.i64 = c.i64[:0]
@@ -317,6 +324,37 @@ func freeScratch[T int64 | byte](pool *mempool.Allocator, s *[]T) {
 	}
 	var zero T
 	pool.Free(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p))), cap(p)*int(unsafe.Sizeof(zero))))
+}
+
+// reserve makes room in the scratch slice *s for n more elements, so that
+// the appends that follow do not grow it. It grows *s through pool when
+// set (a recycling pool: the Decoder's) rather than as append does: the
+// pool's free buffers are mapped and warm, while append takes fresh memory
+// from the Go heap, zeroed and page-faulted, at every doubling. A new
+// Decoder's first batches spent two to four times a steady batch's time
+// growing their scratch that way.
+func reserve[T int64 | byte](pool *mempool.Allocator, s *[]T, n int) {
+	if cap(*s)-len(*s) < n {
+		growScratch(pool, s, n)
+	}
+}
+
+func growScratch[T int64 | byte](pool *mempool.Allocator, s *[]T, n int) {
+	old := *s
+	want := max(len(old)+n, 2*cap(old), 64)
+	if pool == nil {
+		ns := make([]T, len(old), want)
+		copy(ns, old)
+		*s = ns
+		return
+	}
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	b := pool.Allocate(want * size)
+	ns := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), cap(b)/size)[:len(old)]
+	copy(ns, old)
+	freeScratch(pool, &old) // scratch backs no batch's buffer: see releaseScratch
+	*s = ns
 }
 
 // handOver returns an Arrow buffer holding the first n elements of the

@@ -251,7 +251,7 @@ func (p *decPlan) newDecoder(o DecodeOptions) *Decoder {
 		d.mem = mempool.Default()
 	}
 	d.pool, _ = d.mem.(*mempool.Allocator) // the default, or a BatchReader's own
-	d.ctx.init(p, false)
-	d.seq.init(p, true)
+	d.ctx.init(p, false, d.pool)
+	d.seq.init(p, true, d.pool)
 	return d
 }

@@ -88,20 +88,21 @@ func decSkip(v uint64, b []byte) int {
 	return protowire.ConsumeFieldValue(protowire.Number(v>>3), protowire.Type(v&7), b)
 }
 
-func (d *Decoder) startBatch() {
+func (d *Decoder) startBatch(n int) {
 	if !d.store {
 		return // a Scanner accumulates
 	}
+	d.size = n
 	d.batch++
 	d.sawList = false
 	d.ctx.startBatch()
 	d.seq.startBatch()
 	for _, c := range d.ctx.cols {
-		c.reset()
+		c.reset(d.size)
 		c.batch = d.batch
 	}
 	for _, c := range d.seq.cols {
-		c.reset()
+		c.reset(d.size)
 		c.batch = d.batch
 	}
 }
@@ -324,7 +325,7 @@ func (s *decSet) lookup(key []byte, prev *decCol) *decCol {
 		if !utf8.Valid(key) {
 			return nil
 		}
-		c = newDecCol(string(key), s.seq)
+		c = newDecCol(string(key), s.seq, s.pool)
 		c.utf8 = s.utf8
 		if s.fixed {
 			c.ignore = true
@@ -350,7 +351,7 @@ func (s *decSet) lookup(key []byte, prev *decCol) *decCol {
 // record's earlier entry with the same key if there was one.
 func (d *Decoder) begin(s *decSet, c *decCol) {
 	if c.batch != d.batch {
-		c.reset()
+		c.reset(d.size)
 		c.batch = d.batch
 		if !s.fixed {
 			s.seen = append(s.seen, c)
@@ -522,9 +523,12 @@ func (d *Decoder) featureBody(c *decCol, b []byte, f *decFeat) bool {
 				case KindInt64:
 					return c.appendVarints(p)
 				case KindFloat:
+					reserve(c.pool, &c.f32, len(p))
 					c.f32 = append(c.f32, p...)
 					return len(p)&3 == 0
 				default:
+					reserve(c.pool, &c.bdata, len(p))
+					reserve(c.pool, &c.boffs, 1)
 					c.bdata = append(c.bdata, p...)
 					c.boffs = append(c.boffs, int64(len(c.bdata)))
 					return true
@@ -606,12 +610,14 @@ func (c *decCol) appendList(k Kind, b []byte) bool {
 			if n < 0 || len(x)&3 != 0 {
 				return false
 			}
+			reserve(c.pool, &c.f32, len(x))
 			c.f32 = append(c.f32, x...)
 			b = b[n:]
 		case k == KindFloat && v == decTagFixed1:
 			if len(b) < 4 {
 				return false
 			}
+			reserve(c.pool, &c.f32, 4)
 			c.f32 = append(c.f32, b[:4]...)
 			b = b[4:]
 		case k == KindInt64 && v == decTagLen1:
@@ -628,6 +634,7 @@ func (c *decCol) appendList(k Kind, b []byte) bool {
 			if n < 0 {
 				return false
 			}
+			reserve(c.pool, &c.i64, 1)
 			c.i64 = append(c.i64, int64(x))
 			b = b[n:]
 		default:
@@ -642,6 +649,9 @@ func (c *decCol) appendList(k Kind, b []byte) bool {
 
 // appendBytes appends the values of a BytesList.
 func (c *decCol) appendBytes(b []byte) bool {
+	// Each value takes at least two bytes of b (a tag and a length).
+	reserve(c.pool, &c.bdata, len(b))
+	reserve(c.pool, &c.boffs, len(b)/2)
 	data, offs := c.bdata, c.boffs
 	ok := true
 	for len(b) > 0 {
@@ -688,6 +698,7 @@ func (c *decCol) appendBytes(b []byte) bool {
 
 // appendVarints appends the packed varints in p to the int64 values.
 func (c *decCol) appendVarints(p []byte) bool {
+	reserve(c.pool, &c.i64, len(p)) // a varint takes at least a byte
 	dst := c.i64
 	ok := true
 	for len(p) > 0 {
