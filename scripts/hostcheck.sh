@@ -3,8 +3,9 @@
 # alone: the control for every 2-core speed-up in BENCHMARKS.md.
 #
 # It decodes the taxi shape on one core (BenchmarkBatchReader with one
-# worker: the code and memory reuse of a 1-core leg of the speed-up
-# benchmarks, 64 batches an op) in one process pinned to CPU 0, then to
+# worker, records from memory: the code and memory reuse of a 1-core leg
+# of the speed-up benchmarks, 64 batches an op) in one process pinned to
+# CPU 0, then to
 # CPU 1, then in two processes at once, one pinned to each, and prints the
 # time per batch of each. (Until session 5 it ran BenchmarkDecode, whose
 # decoder allocates every batch afresh from the Go heap: not the memory
@@ -35,7 +36,7 @@ bin=$(mktemp -d)/example.test
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 go test -c -o "$bin" ./coders/example
 run() { # CPU
-  (cd coders/example && taskset -c "$1" "$bin" -test.run '^$' -test.bench 'BenchmarkBatchReader$/shape=taxi/workers=1' \
+  (cd coders/example && taskset -c "$1" "$bin" -test.run '^$' -test.bench 'BenchmarkBatchReader$/shape=taxi/workers=1/source=memory' \
     -test.benchtime 25x -test.cpu 1 | awk '/ns\/op/ {print $3 / 64}')
 }
 for ((i = 1; i <= rounds; i++)); do
@@ -47,7 +48,7 @@ for ((i = 1; i <= rounds; i++)); do
   wait
   w2=0
   if [[ -n $reader ]]; then
-    w2=$(cd coders/example && "$bin" -test.run '^$' -test.bench 'BenchmarkBatchReader$/shape=taxi/workers=2' \
+    w2=$(cd coders/example && "$bin" -test.run '^$' -test.bench 'BenchmarkBatchReader$/shape=taxi/workers=2/source=memory' \
       -test.benchtime 50x -test.cpu 2 | awk '/ns\/op/ {print $3 / 64}')
   fi
   awk -v a0="$a0" -v a1="$a1" -v p0="$(cat "$p0")" -v p1="$p1" -v w2="$w2" 'BEGIN {

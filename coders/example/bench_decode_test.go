@@ -79,11 +79,16 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
-// decLoopSource yields the same records n times over.
+// decLoopSource yields the same records n times over; stable makes it a
+// StableSource (records in memory, decoded where they are), else the
+// reader copies them as it does from a stream such as a TFRecord file.
 type decLoopSource struct {
-	recs [][]byte
-	i, n int
+	recs   [][]byte
+	i, n   int
+	stable bool
 }
+
+func (s *decLoopSource) RecordsStable() bool { return s.stable }
 
 func (s *decLoopSource) Next() ([]byte, error) {
 	if s.i == s.n*len(s.recs) {
@@ -152,10 +157,11 @@ func decodeIndependent(b *testing.B, batch [][]byte, o example.DecodeOptions, to
 }
 
 // drainBatchReader decodes total records (recs over and over) with a
-// BatchReader of batches of 1024 on workers goroutines.
-func drainBatchReader(b *testing.B, recs [][]byte, o example.DecodeOptions, total, workers int) {
+// BatchReader of batches of 1024 on workers goroutines, from a source of
+// the given kind.
+func drainBatchReader(b *testing.B, recs [][]byte, o example.DecodeOptions, total, workers int, src decSourceKind) {
 	b.Helper()
-	r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs)}, o, example.ReaderOptions{BatchSize: 1024, Workers: workers})
+	r, err := example.NewBatchReader(&decLoopSource{recs: recs, n: total / len(recs), stable: src.stable}, o, example.ReaderOptions{BatchSize: 1024, Workers: workers})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -167,24 +173,38 @@ func drainBatchReader(b *testing.B, recs [][]byte, o example.DecodeOptions, tota
 	}
 }
 
+// decSourceKind is where a benchmarked BatchReader's records come from:
+// memory (a StableSource: the records decoded where they are, as
+// BenchmarkDecode decodes them on one core) or a stream (copied into the
+// reader's arenas, as from a TFRecord file).
+type decSourceKind struct {
+	name   string
+	stable bool
+}
+
+var decSources = []decSourceKind{{"memory", true}, {"stream", false}}
+
 // BenchmarkBatchReader reads 64 batches of 1024 records per op through a
-// BatchReader with 1 or 2 workers (run it with -cpu 2).
+// BatchReader with 1 or 2 workers (run it with -cpu 2), from memory or a
+// stream.
 func BenchmarkBatchReader(b *testing.B) {
 	for _, sh := range decBenchShapes {
 		recs, o := readerInput(b, sh.recs(), sh.opts)
 		const rounds = 64
 		total := rounds * 1024
 		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("shape=%s/workers=%d", sh.name, workers), func(b *testing.B) {
-				b.SetBytes(decBytesOf(recs) * int64(total/len(recs)))
-				b.ReportAllocs()
-				cpu := cputime.Now()
-				defer cputime.Report(b, cpu)
-				for b.Loop() {
-					drainBatchReader(b, recs, o, total, workers)
-				}
-				decReportRecords(b, total)
-			})
+			for _, src := range decSources {
+				b.Run(fmt.Sprintf("shape=%s/workers=%d/source=%s", sh.name, workers, src.name), func(b *testing.B) {
+					b.SetBytes(decBytesOf(recs) * int64(total/len(recs)))
+					b.ReportAllocs()
+					cpu := cputime.Now()
+					defer cputime.Report(b, cpu)
+					for b.Loop() {
+						drainBatchReader(b, recs, o, total, workers, src)
+					}
+					decReportRecords(b, total)
+				})
+			}
 		}
 	}
 }
@@ -258,7 +278,9 @@ func BenchmarkDecodeParallel(b *testing.B) {
 // core (GOMAXPROCS=1) and with 2 workers on 2 cores within every op, 64
 // batches of 1024 records each, and reports how much faster 2 cores are
 // (wall time, x-speedup). Pairing the runs makes the ratio robust to a
-// noisy host; it needs two idle cores to mean anything.
+// noisy host; it needs two idle cores to mean anything. The records come
+// from memory (decoded where they are: the all-cores counterpart of
+// BenchmarkDecode) or from a stream (copied into arenas first).
 //
 // Every op also measures the host: the same batches decoded by one
 // Decoder on 1 core against two independent Decoders, one per goroutine
@@ -284,32 +306,34 @@ func batchReaderSpeedup(b *testing.B, rounds int) {
 		for i := range batch {
 			batch[i] = recs[i%len(recs)]
 		}
-		b.Run("shape="+sh.name, func(b *testing.B) {
-			var took, alone [3]time.Duration
-			var pairs []float64
-			for b.Loop() {
-				var leg [3]time.Duration
-				for _, cores := range []int{1, 2} {
-					runtime.GOMAXPROCS(cores)
-					runtime.GC()
-					t0 := time.Now()
-					drainBatchReader(b, recs, o, total, cores)
-					leg[cores] = time.Since(t0)
-					took[cores] += leg[cores]
+		for _, src := range decSources {
+			b.Run("shape="+sh.name+"/source="+src.name, func(b *testing.B) {
+				var took, alone [3]time.Duration
+				var pairs []float64
+				for b.Loop() {
+					var leg [3]time.Duration
+					for _, cores := range []int{1, 2} {
+						runtime.GOMAXPROCS(cores)
+						runtime.GC()
+						t0 := time.Now()
+						drainBatchReader(b, recs, o, total, cores, src)
+						leg[cores] = time.Since(t0)
+						took[cores] += leg[cores]
+					}
+					pairs = append(pairs, float64(leg[1])/float64(leg[2]))
+					for _, cores := range []int{1, 2} {
+						runtime.GOMAXPROCS(cores)
+						runtime.GC()
+						alone[cores] += decodeIndependent(b, batch, o, total, cores)
+					}
 				}
-				pairs = append(pairs, float64(leg[1])/float64(leg[2]))
-				for _, cores := range []int{1, 2} {
-					runtime.GOMAXPROCS(cores)
-					runtime.GC()
-					alone[cores] += decodeIndependent(b, batch, o, total, cores)
-				}
-			}
-			speedup, bound := float64(took[1])/float64(took[2]), float64(alone[1])/float64(alone[2])
-			b.ReportMetric(speedup, "x-speedup")
-			b.ReportMetric(bound, "x-bound")
-			b.ReportMetric(speedup/bound, "x-of-bound")
-			slices.Sort(pairs)
-			b.ReportMetric(pairs[len(pairs)/2], "x-speedup-med")
-		})
+				speedup, bound := float64(took[1])/float64(took[2]), float64(alone[1])/float64(alone[2])
+				b.ReportMetric(speedup, "x-speedup")
+				b.ReportMetric(bound, "x-bound")
+				b.ReportMetric(speedup/bound, "x-of-bound")
+				slices.Sort(pairs)
+				b.ReportMetric(pairs[len(pairs)/2], "x-speedup-med")
+			})
+		}
 	}
 }

@@ -52,8 +52,11 @@ func decWaitGoroutines(t *testing.T, n int) {
 
 func TestBatchReader(t *testing.T) {
 	recs := synth.Taxi(1000, 31)
-	for _, tc := range []struct{ size, workers int }{{1000, 1}, {100, 1}, {64, 2}, {7, 4}, {0, 0}} {
-		t.Run(fmt.Sprintf("size=%d workers=%d", tc.size, tc.workers), func(t *testing.T) {
+	for _, tc := range []struct {
+		size, workers int
+		stable        bool // records from a StableSource, decoded where they are
+	}{{1000, 1, false}, {100, 1, false}, {64, 2, false}, {7, 4, false}, {0, 0, false}, {100, 1, true}, {7, 4, true}} {
+		t.Run(fmt.Sprintf("size=%d workers=%d stable=%v", tc.size, tc.workers, tc.stable), func(t *testing.T) {
 			g := runtime.NumGoroutine()
 			defer decWaitGoroutines(t, g)
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -72,7 +75,11 @@ func TestBatchReader(t *testing.T) {
 			}
 			defer whole.Release()
 
-			r, err := example.NewBatchReader(&decSource{recs: recs}, o, example.ReaderOptions{BatchSize: tc.size, Workers: tc.workers})
+			var src example.RecordSource = &decSource{recs: recs}
+			if tc.stable {
+				src = example.NewSliceSource(recs)
+			}
+			r, err := example.NewBatchReader(src, o, example.ReaderOptions{BatchSize: tc.size, Workers: tc.workers})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,6 +24,37 @@ type RecordSource interface {
 	Next() ([]byte, error)
 }
 
+// StableSource is a [RecordSource] whose records stay valid, and
+// unchanged, until the [BatchReader] reading it is released: records held
+// in memory, such as [NewSliceSource]'s. The reader then decodes them where
+// they are; from any other source it copies each batch of records out of
+// the source first (the source may reuse its buffer at the next call).
+type StableSource interface {
+	RecordSource
+	// RecordsStable reports whether the records stay valid; false makes
+	// the reader copy them.
+	RecordsStable() bool
+}
+
+// NewSliceSource returns a [StableSource] of the given records, which
+// must not change until the reader is released.
+func NewSliceSource(records [][]byte) StableSource { return &sliceSource{recs: records} }
+
+type sliceSource struct {
+	recs [][]byte
+	i    int
+}
+
+func (s *sliceSource) Next() ([]byte, error) {
+	if s.i == len(s.recs) {
+		return nil, io.EOF
+	}
+	s.i++
+	return s.recs[s.i-1], nil
+}
+
+func (s *sliceSource) RecordsStable() bool { return true }
+
 // ReaderOptions configures a [BatchReader]. The zero value reads batches
 // of 1024 records on GOMAXPROCS goroutines.
 type ReaderOptions struct {
@@ -108,6 +139,9 @@ func NewBatchReader(src RecordSource, dec DecodeOptions, ro ReaderOptions) (*Bat
 	r := &BatchReader{pool: pool, schema: schema}
 	r.refs.Store(1)
 	p := &decPipeline{src: src, size: ro.BatchSize, first: d, arenas: pool}
+	if s, ok := src.(StableSource); ok && s.RecordsStable() {
+		p.stable = true
+	}
 	if p.arenas == nil {
 		p.arenas = mempool.Default()
 	}
@@ -193,7 +227,11 @@ type decPipeline struct {
 	nread int // records read so far
 	hint  int // arena size for new batches
 	err   error
-	first *Decoder
+
+	// stable: the source's records stay valid (a StableSource), and a
+	// job holds them without copying them into its arena.
+	stable bool
+	first  *Decoder
 
 	// arenas recycles the jobs' arenas through the reader's pool, so a
 	// new reader's jobs start with memory that is mapped and warm instead
@@ -231,7 +269,9 @@ type decJob struct {
 	recs  [][]byte
 }
 
-// read is the source of the Puller: it copies the next batch of records.
+// read is the source of the Puller: it copies the next batch of records
+// into the job's arena, or with a StableSource takes the records as they
+// are.
 func (p *decPipeline) read() (*decJob, error) {
 	if p.err != nil {
 		return nil, p.err
@@ -240,7 +280,7 @@ func (p *decPipeline) read() (*decJob, error) {
 	if j == nil {
 		j = p.newJob(p.clone())
 	}
-	j.start, j.buf, j.ends = p.nread, j.buf[:0], j.ends[:0]
+	j.start, j.buf, j.ends, j.recs = p.nread, j.buf[:0], j.ends[:0], j.recs[:0]
 	if cap(j.buf) < p.hint {
 		p.grow(j, p.hint) // sized like the largest batch so far, to spare regrowth
 	}
@@ -254,19 +294,26 @@ func (p *decPipeline) read() (*decJob, error) {
 			}
 			break
 		}
+		p.nread++
+		if p.stable {
+			j.recs = append(j.recs, rec)
+			j.ends = append(j.ends, 0) // counts the records
+			continue
+		}
 		if len(j.buf)+len(rec) > cap(j.buf) {
 			p.grow(j, len(j.buf)+len(rec))
 		}
 		j.buf = append(j.buf, rec...)
 		j.ends = append(j.ends, len(j.buf))
-		p.nread++
 	}
 	if len(j.ends) == 0 {
 		p.put(j)
 		return nil, p.err
 	}
+	if p.stable {
+		return j, nil
+	}
 	p.hint = max(p.hint, len(j.buf)+len(j.buf)/8)
-	j.recs = j.recs[:0]
 	s := 0
 	for _, e := range j.ends {
 		j.recs = append(j.recs, j.buf[s:e:e])

@@ -217,3 +217,31 @@ func TestDecoderScratchFromPool(t *testing.T) {
 		t.Fatalf("a decoder on a stocked pool took %d bytes from the Go heap for %d bytes of records (the first took %d)", again, size, first)
 	}
 }
+
+// TestBatchReaderStable checks that a reader of a StableSource decodes the
+// records where they are, with no arena, and that one of another source
+// copies them.
+func TestBatchReaderStable(t *testing.T) {
+	recs, sc := taxiScanned(t)
+	for _, stable := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stable=%v", stable), func(t *testing.T) {
+			var src RecordSource = &recSource{recs}
+			if stable {
+				src = NewSliceSource(recs)
+			}
+			r, err := NewBatchReader(src, DecodeOptions{ArrowSchema: sc.ArrowSchema()}, ReaderOptions{BatchSize: 512, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			if !r.Next() {
+				t.Fatal(r.Err())
+			}
+			j := r.pipe.all[0] // one worker: Next decoded the batch with the only job
+			inPlace := unsafe.SliceData(j.recs[0]) == unsafe.SliceData(recs[0])
+			if inPlace != stable || (cap(j.buf) == 0) != stable {
+				t.Fatalf("stable source %v: records in place %v, arena of %d bytes", stable, inPlace, cap(j.buf))
+			}
+		})
+	}
+}
