@@ -5,9 +5,8 @@
 # It decodes the taxi shape on one core (BenchmarkBatchReader with one
 # worker, records from memory: the code and memory reuse of a 1-core leg
 # of the speed-up benchmarks, 64 batches an op) in one process pinned to
-# CPU 0, then to
-# CPU 1, then in two processes at once, one pinned to each, and prints the
-# time per batch of each. (Until session 5 it ran BenchmarkDecode, whose
+# CPU 0, then to CPU 1, then in two processes at once, one pinned to
+# each, and prints the time per batch of each. (Until session 5 it ran BenchmarkDecode, whose
 # decoder allocates every batch afresh from the Go heap: not the memory
 # reuse the readers run with.) Two processes share
 # nothing but the machine, so "bound" -- the work rate of the pair over the
