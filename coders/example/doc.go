@@ -53,7 +53,8 @@
 // batches then equal, concatenated, a single decode of all records.
 //
 // A [BatchReader] reads records from a [RecordSource] (such as a TFRecord
-// file), decodes batches on several goroutines and returns them in order
+// file, or records in memory: [NewSliceSource]), decodes batches on
+// several goroutines, its caller's among them, and returns them in order
 // as an [array.RecordReader]. It needs a fixed schema.
 //
 // # Wire format

@@ -2,7 +2,6 @@ package example_test
 
 import (
 	"fmt"
-	"io"
 	"log"
 
 	"google.golang.org/protobuf/proto"
@@ -123,28 +122,16 @@ func ExampleScanner() {
 	// 3 [[]]
 }
 
-// decSliceSource is a RecordSource over records in memory.
-type decSliceSource [][]byte
-
-func (s *decSliceSource) Next() ([]byte, error) {
-	if len(*s) == 0 {
-		return nil, io.EOF
-	}
-	r := (*s)[0]
-	*s = (*s)[1:]
-	return r, nil
-}
-
 // A BatchReader decodes batches in parallel and returns them in order.
 func ExampleNewBatchReader() {
-	var recs decSliceSource
+	var recs [][]byte
 	for range 5 {
 		recs = append(recs, decRecords()...)
 	}
 	schema := &metadatapb.Schema{Feature: []*metadatapb.Feature{
 		{Name: proto.String("hour"), Type: metadatapb.FeatureType_INT.Enum()},
 	}}
-	r, err := example.NewBatchReader(&recs, example.DecodeOptions{Schema: schema}, example.ReaderOptions{BatchSize: 4, Workers: 2})
+	r, err := example.NewBatchReader(example.NewSliceSource(recs), example.DecodeOptions{Schema: schema}, example.ReaderOptions{BatchSize: 4, Workers: 2})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // RecordSource yields serialized records, such as the payloads of a
 // TFRecord file. Next returns io.EOF after the last record. The returned
 // slice need only be valid until the next call: the [BatchReader] copies
-// it.
+// it (unless the source is a [StableSource]).
 type RecordSource interface {
 	Next() ([]byte, error)
 }
