@@ -29,6 +29,12 @@ func (s *recSource) Next() ([]byte, error) {
 func taxiScanned(t *testing.T) ([][]byte, *Scanner) {
 	t.Helper()
 	recs := synth.Taxi(4096, 5)
+	return recs, scanned(t, recs)
+}
+
+// scanned returns a Scanner that has seen recs.
+func scanned(t *testing.T, recs [][]byte) *Scanner {
+	t.Helper()
 	sc, err := NewScanner(DecodeOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +42,7 @@ func taxiScanned(t *testing.T) ([][]byte, *Scanner) {
 	if err := sc.Scan(recs); err != nil {
 		t.Fatal(err)
 	}
-	return recs, sc
+	return sc
 }
 
 // TestBatchReaderOwnPool checks that a BatchReader with the default
@@ -178,13 +184,7 @@ func TestBatchReaderArenas(t *testing.T) {
 // Go heap (3 KB). Grown by append, the scratch took 16 MB.
 func TestDecoderScratchFromPool(t *testing.T) {
 	recs := synth.LongLists(1024, 9)
-	sc, err := NewScanner(DecodeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sc.Scan(recs); err != nil {
-		t.Fatal(err)
-	}
+	sc := scanned(t, recs)
 	pool := mempool.NewChild(mempool.New(), mempool.DefaultKeep)
 	defer pool.Close()
 	decode := func() (heap uint64) {
