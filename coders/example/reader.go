@@ -90,7 +90,9 @@ type ReaderOptions struct {
 // Errors are returned by Err once Next returns false; a [*RecordError]
 // carries the index of the record among all records read. Release stops
 // the decoding goroutines (waiting for a pending call of the source's Next
-// to return), so a consumer may stop early.
+// to return), so a consumer may stop early. A reader is not safe for
+// concurrent use: to stop one from another goroutine, cancel its
+// ReaderOptions.Context.
 type BatchReader struct {
 	refs   atomic.Int64
 	schema *arrow.Schema
