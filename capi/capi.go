@@ -818,11 +818,11 @@ func gobsl_batch_array(b C.gobsl_batch, i C.int64_t, out *C.struct_gobsl_array, 
 		err = usagef("out is NULL")
 		return
 	}
-	if i < 0 || int(i) >= len(tb.arrays) {
-		err = usagef("array %d out of range: the batch has %d", i, len(tb.arrays))
+	k, err := tb.index(int64(i))
+	if err != nil {
 		return
 	}
-	tb.fill(int(i), out)
+	tb.fill(k, out)
 	return
 }
 
@@ -857,17 +857,25 @@ func gobsl_batch_bytes_format(b C.gobsl_batch, i C.int64_t, fmt **C.char, fmtLen
 		err = usagef("fmt or fmt_len is NULL")
 		return
 	}
-	if i < 0 || int(i) >= len(tb.arrays) {
-		err = usagef("array %d out of range: the batch has %d", i, len(tb.arrays))
+	k, err := tb.index(int64(i))
+	if err != nil {
 		return
 	}
-	f, err := tb.bytesFormat(int(i))
+	f, err := tb.bytesFormat(k)
 	if err != nil {
 		return
 	}
 	*fmt = (*C.char)(unsafe.Pointer(unsafe.SliceData(f)))
 	*fmtLen = C.int64_t(len(f))
 	return
+}
+
+// index checks the index of an array of the batch.
+func (tb *tensorBatch) index(i int64) (int, error) {
+	if i < 0 || int(i) >= len(tb.arrays) {
+		return 0, usagef("array %d out of range: the batch has %d", i, len(tb.arrays))
+	}
+	return int(i), nil
 }
 
 // fill describes array i in *out.

@@ -343,3 +343,21 @@ func TestBytesFormat(t *testing.T) {
 		t.Errorf("bytesFormat of an int64 array: %v", err)
 	}
 }
+
+// TestBatchIndex checks the range check that gobsl_batch_array and
+// gobsl_batch_bytes_format share.
+func TestBatchIndex(t *testing.T) {
+	tb := &tensorBatch{arrays: make([]flatArray, 3)}
+	for _, tt := range []struct {
+		i  int64
+		ok bool
+	}{{-1, false}, {0, true}, {2, true}, {3, false}, {1 << 40, false}} {
+		k, err := tb.index(tt.i)
+		if (err == nil) != tt.ok || (tt.ok && k != int(tt.i)) {
+			t.Errorf("index(%d) = %d, %v; want ok %v", tt.i, k, err, tt.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "out of range: the batch has 3") {
+			t.Errorf("index(%d): %v", tt.i, err)
+		}
+	}
+}
