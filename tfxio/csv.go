@@ -126,7 +126,7 @@ func openCSV(paths []string, opts ReadOptions) (array.RecordReader, error) {
 	}
 	// Standard input is read twice: for its header or the inference
 	// pass, then for the rows.
-	files, cleanup, err := spoolStdin(files)
+	files, cleanup, err := spoolStdin(files, opts.stdin())
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func openJSONL(paths []string, opts ReadOptions) (array.RecordReader, error) {
 		}
 	} else {
 		var err error
-		if files, cleanup, err = spoolStdin(files); err != nil {
+		if files, cleanup, err = spoolStdin(files, opts.stdin()); err != nil {
 			return nil, err
 		}
 		in := jsonl.NewInferrer(jo)

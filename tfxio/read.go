@@ -75,6 +75,17 @@ type ReadOptions struct {
 	// reading proceeds (from several goroutines at once, never
 	// concurrently with itself per file).
 	Progress func(n int64)
+
+	// Stdin is what the path "-" reads; nil means os.Stdin.
+	Stdin io.Reader
+}
+
+// stdin returns what the path "-" reads.
+func (o *ReadOptions) stdin() io.Reader {
+	if o.Stdin != nil {
+		return o.Stdin
+	}
+	return os.Stdin
 }
 
 func (o *ReadOptions) allocator() memory.Allocator {
@@ -123,22 +134,21 @@ func Open(ctx context.Context, patterns []string, opts ReadOptions) (array.Recor
 
 // openFile opens path ("-" is standard input) and counts what is read.
 func openFile(path string, opts *ReadOptions) (io.Reader, io.Closer, error) {
-	var f *os.File
+	var (
+		r io.Reader
+		c io.Closer
+	)
 	if path == fileset.Stdin {
-		f = os.Stdin
+		r, c = opts.stdin(), io.NopCloser(nil)
 	} else {
-		var err error
-		if f, err = os.Open(path); err != nil {
+		f, err := os.Open(path)
+		if err != nil {
 			return nil, nil, err
 		}
+		r, c = f, f
 	}
-	var r io.Reader = f
 	if opts.Progress != nil {
-		r = &iocount.Reader{R: f, Add: opts.Progress}
-	}
-	c := io.Closer(f)
-	if path == fileset.Stdin {
-		c = io.NopCloser(nil)
+		r = &iocount.Reader{R: r, Add: opts.Progress}
 	}
 	return r, c, nil
 }

@@ -3,6 +3,7 @@ package tfxio
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -238,20 +239,20 @@ func TestConvertLateColumn(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
+			var stdin io.Reader
 			if tc.input == "-" {
 				f, err := os.Open(in)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer f.Close()
-				defer func(stdin *os.File) { os.Stdin = stdin }(os.Stdin)
-				os.Stdin = f
+				stdin = f
 			}
 			out := filepath.Join(dir, tc.name+".arrow")
 			var rows int64
 			restarts := 0
 			n, err := Convert(context.Background(), []string{tc.input}, out, ConvertOptions{
-				Read:    ReadOptions{Format: TFRecord, Allocator: mem, Workers: 2},
+				Read:    ReadOptions{Format: TFRecord, Allocator: mem, Workers: 2, Stdin: stdin},
 				Rows:    func(k int64) { rows += k },
 				Restart: func() { restarts++; rows = 0 },
 			})

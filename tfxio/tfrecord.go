@@ -61,7 +61,7 @@ func openTFRecord(ctx context.Context, paths []string, opts ReadOptions) (array.
 		// A schemaless read needs a first pass, or a check alongside
 		// the decoding: both read standard input again.
 		var err error
-		if files, cleanup, err = spoolStdin(files); err != nil {
+		if files, cleanup, err = spoolStdin(files, opts.stdin()); err != nil {
 			return nil, err
 		}
 	}
@@ -318,7 +318,7 @@ type recordFile struct {
 
 // spoolStdin copies standard input, if it is among the inputs, to a
 // temporary file so that it can be read twice.
-func spoolStdin(files []recordFile) ([]recordFile, func(), error) {
+func spoolStdin(files []recordFile, stdin io.Reader) ([]recordFile, func(), error) {
 	cleanup := func() {}
 	for i, f := range files {
 		if f.path != fileset.Stdin {
@@ -330,7 +330,7 @@ func spoolStdin(files []recordFile) ([]recordFile, func(), error) {
 		}
 		name := tmp.Name()
 		cleanup = func() { os.Remove(name) }
-		if _, err := io.Copy(tmp, os.Stdin); err != nil {
+		if _, err := io.Copy(tmp, stdin); err != nil {
 			tmp.Close()
 			cleanup()
 			return nil, nil, fmt.Errorf("tfxio: reading standard input: %w", err)

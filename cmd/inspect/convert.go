@@ -99,7 +99,7 @@ func runConvert(e *env, args []string, o *convertFlags) error {
 	if err != nil {
 		return err
 	}
-	var ro tfxio.ReadOptions
+	ro := tfxio.ReadOptions{Stdin: e.stdin}
 	var wo tfxio.WriteOptions
 	switch rt {
 	case typeExample:

@@ -96,19 +96,17 @@ func TestConvertLateColumn(t *testing.T) {
 	for _, workers := range []string{"1", "2", "stdin"} {
 		out := "out" + workers + ".parquet"
 		args := []string{"convert", "--workers", workers, in, out}
+		var stdin []byte
 		if workers == "stdin" {
 			// Standard input can be read only once: a second attempt
 			// would read nothing.
-			f, err := os.Open(in)
-			if err != nil {
+			var err error
+			if stdin, err = os.ReadFile(in); err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
-			defer func(stdin *os.File) { os.Stdin = stdin }(os.Stdin)
-			os.Stdin = f
 			args = []string{"convert", "--from", "tfrecord", "-", out}
 		}
-		if code, _, errOut := runCLI(t, dir, nil, args...); code != 0 {
+		if code, _, errOut := runCLI(t, dir, stdin, args...); code != 0 {
 			t.Fatalf("convert --workers %s: exit %d: %s", workers, code, errOut)
 		}
 		r, err := tfxio.Open(context.Background(), []string{filepath.Join(dir, out)}, tfxio.ReadOptions{})

@@ -135,9 +135,10 @@ func (o *inputFlags) bind(fs *flag.FlagSet) {
 	o.csv.bind(fs)
 }
 
-// readOptions are the tfxio options the flags say.
-func (o *inputFlags) readOptions() (tfxio.ReadOptions, error) {
-	var ro tfxio.ReadOptions
+// readOptions are the tfxio options the flags say, reading "-" from e's
+// standard input.
+func (o *inputFlags) readOptions(e *env) (tfxio.ReadOptions, error) {
+	ro := tfxio.ReadOptions{Stdin: e.stdin}
 	if o.batchSize <= 0 {
 		return ro, usagef("--batch-size must be positive")
 	}
@@ -170,7 +171,7 @@ func (o *inputFlags) statistics(e *env, args []string, so stats.Options, limit i
 	if len(args) == 0 {
 		return nil, usagef("no input files")
 	}
-	ro, err := o.readOptions()
+	ro, err := o.readOptions(e)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +235,7 @@ func runSchemaShow(e *env, args []string, o *schemaFlags) error {
 	if len(args) == 0 {
 		return usagef("no input files (want: schema show INPUT...)")
 	}
-	ro, err := o.in.readOptions()
+	ro, err := o.in.readOptions(e)
 	if err != nil {
 		return err
 	}

@@ -273,7 +273,7 @@ func seekIndex(path string, skip int64) (records, offset int64, ok bool) {
 
 // showRows prints the rows of non-TFRecord inputs as JSON lines.
 func showRows(e *env, w *bufio.Writer, paths []string, format tfxio.Format, s *metadatapb.Schema, o *showFlags) error {
-	r, err := tfxio.Open(e.ctx, paths, tfxio.ReadOptions{Format: format, Schema: s})
+	r, err := tfxio.Open(e.ctx, paths, tfxio.ReadOptions{Format: format, Schema: s, Stdin: e.stdin})
 	if err != nil {
 		return err
 	}
@@ -352,7 +352,7 @@ func showTable(e *env, w *bufio.Writer, paths []string, format tfxio.Format, typ
 		}
 		return flush()
 	}
-	r, err := tfxio.Open(e.ctx, paths, tfxio.ReadOptions{Format: format, Schema: s})
+	r, err := tfxio.Open(e.ctx, paths, tfxio.ReadOptions{Format: format, Schema: s, Stdin: e.stdin})
 	if err != nil {
 		return err
 	}
