@@ -322,8 +322,21 @@ func freeScratch[T int64 | byte](pool *mempool.Allocator, s *[]T) {
 	if cap(p) == 0 {
 		return
 	}
+	pool.Free(scratchBytes(p))
+}
+
+// scratchBytes returns the memory of the scratch slice s, to its
+// capacity, as bytes.
+func scratchBytes[T int64 | byte](s []T) []byte {
 	var zero T
-	pool.Free(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p))), cap(p)*int(unsafe.Sizeof(zero))))
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), cap(s)*int(unsafe.Sizeof(zero)))
+}
+
+// scratchOf returns an empty scratch slice over the memory of b, to its
+// capacity.
+func scratchOf[T int64 | byte](b []byte) []T {
+	var zero T
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), cap(b)/int(unsafe.Sizeof(zero)))[:0]
 }
 
 // reserve makes room in the scratch slice *s for n more elements, so that
@@ -349,9 +362,7 @@ func growScratch[T int64 | byte](pool *mempool.Allocator, s *[]T, n int) {
 		return
 	}
 	var zero T
-	size := int(unsafe.Sizeof(zero))
-	b := pool.Allocate(want * size)
-	ns := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), cap(b)/size)[:len(old)]
+	ns := scratchOf[T](pool.Allocate(want * int(unsafe.Sizeof(zero))))[:len(old)]
 	copy(ns, old)
 	freeScratch(pool, &old) // scratch backs no batch's buffer: see releaseScratch
 	*s = ns
@@ -364,17 +375,14 @@ func growScratch[T int64 | byte](pool *mempool.Allocator, s *[]T, n int) {
 // allocator the elements are copied and *s is kept.
 func handOver[T int64 | byte](d *Decoder, s *[]T, n int) *memory.Buffer {
 	var zero T
-	size := int(unsafe.Sizeof(zero))
-	p := *s
-	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p))), cap(p)*size)
-	nb := n * size
+	raw := scratchBytes(*s)
+	nb := n * int(unsafe.Sizeof(zero))
 	if d.pool == nil || nb == 0 || uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64 != 0 {
 		return d.bytesBuffer(raw[:nb])
 	}
 	clearPadding(raw, nb)
 	b := memory.NewBufferWithAllocator(raw[:nb], d.pool)
-	next := d.pool.Allocate(nb + nb/8)
-	*s = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(next))), cap(next)/size)[:0]
+	*s = scratchOf[T](d.pool.Allocate(nb + nb/8))
 	return b
 }
 
