@@ -286,7 +286,8 @@ func (p *decPipeline) read() (*decJob, error) {
 	if cap(j.buf) < p.hint {
 		p.grow(j, p.hint) // sized like the largest batch so far, to spare regrowth
 	}
-	for len(j.ends) < p.size {
+	n := 0 // records read
+	for ; n < p.size; n++ {
 		rec, err := p.src.Next()
 		if err != nil {
 			if err == io.EOF {
@@ -299,7 +300,6 @@ func (p *decPipeline) read() (*decJob, error) {
 		p.nread++
 		if p.stable {
 			j.recs = append(j.recs, rec)
-			j.ends = append(j.ends, 0) // counts the records
 			continue
 		}
 		if len(j.buf)+len(rec) > cap(j.buf) {
@@ -308,7 +308,7 @@ func (p *decPipeline) read() (*decJob, error) {
 		j.buf = append(j.buf, rec...)
 		j.ends = append(j.ends, len(j.buf))
 	}
-	if len(j.ends) == 0 {
+	if n == 0 {
 		p.put(j)
 		return nil, p.err
 	}
